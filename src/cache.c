@@ -1,0 +1,16 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "cache.h"
+
+int config_defaults(struct config *cfg)
+{
+    size_t error_at;
+
+    memset(cfg, 0, sizeof(*cfg));
+    output_config_defaults(&cfg->output);
+    cfg->max_arg_length = DEFAULT_MAX_ARG_LENGTH;
+    cfg->max_message_length = DEFAULT_MAX_MESSAGE_LENGTH;
+    return format_compile(&cfg->format, DEFAULT_MESSAGE_FORMAT, &error_at);
+}

@@ -1,0 +1,267 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "datasources.h"
+#include "format.h"
+
+enum quoting { QUOTE_NONE, QUOTE_SINGLE, QUOTE_DOLLAR };
+
+static bool is_bare(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || strchr("_./:=@%+,-", c) != NULL;
+}
+
+/* Characters that render invisibly or reorder or break the line in a
+ * viewer, so they could make one command look like another. */
+static bool is_disguising(uint32_t cp)
+{
+    return (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
+           cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Length of the well-formed UTF-8 sequence at s (1-4), or 0 if there is
+ * none: overlong forms, surrogates and values past U+10FFFF are refused. */
+static size_t utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    size_t len;
+    uint32_t v, min;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        len = 2, v = s[0] & 0x1fu, min = 0x80;
+    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        len = 3, v = s[0] & 0x0fu, min = 0x800;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        len = 4, v = s[0] & 0x07u, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3fu);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* How one character (or one stray byte) has to be written. */
+enum piece { PIECE_BARE, PIECE_PLAIN, PIECE_QUOTE, PIECE_ESCAPE };
+
+static enum piece classify(const unsigned char *s, size_t n, size_t *len)
+{
+    uint32_t cp;
+
+    *len = utf8_sequence(s, n, &cp);
+    if (*len == 0) {
+        *len = 1;
+        return PIECE_ESCAPE;
+    }
+    if (*len == 1) {
+        if (is_bare(s[0]))
+            return PIECE_BARE;
+        if (s[0] == '\'' || s[0] == '\\')
+            return s[0] == '\'' ? PIECE_QUOTE : PIECE_PLAIN;
+        return s[0] < 0x20 || s[0] == 0x7f ? PIECE_ESCAPE : PIECE_PLAIN;
+    }
+    return is_disguising(cp) ? PIECE_ESCAPE : PIECE_PLAIN;
+}
+
+/* Decides the quoting of the first *shown bytes, shortening *shown so that
+ * a cut never splits a character. */
+static enum quoting choose_quoting(const unsigned char *s, size_t total,
+                                   size_t *shown)
+{
+    enum quoting q = QUOTE_NONE;
+    size_t i = 0;
+
+    while (i < *shown) {
+        size_t len;
+        enum piece p = classify(s + i, total - i, &len);
+
+        if (i + len > *shown)
+            break;
+        if (p == PIECE_PLAIN && q == QUOTE_NONE)
+            q = QUOTE_SINGLE;
+        else if (p == PIECE_QUOTE || p == PIECE_ESCAPE)
+            q = QUOTE_DOLLAR;
+        i += len;
+    }
+    *shown = i;
+    return q;
+}
+
+static void put_escaped_byte(struct textbuf *out, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+    switch (c) {
+    case '\n':
+        textbuf_put(out, "\\n", 2);
+        break;
+    case '\t':
+        textbuf_put(out, "\\t", 2);
+        break;
+    case '\r':
+        textbuf_put(out, "\\r", 2);
+        break;
+    default:
+        textbuf_put(out, esc, sizeof(esc));
+    }
+}
+
+static void put_dollar_quoted(struct textbuf *out, const unsigned char *s,
+                              size_t n)
+{
+    size_t i = 0, run = 0;
+
+    textbuf_put(out, "$'", 2);
+    while (i < n) {
+        size_t len;
+        enum piece p = classify(s + i, n - i, &len);
+
+        if (p == PIECE_BARE || (p == PIECE_PLAIN && s[i] != '\\')) {
+            i += len;
+            continue;
+        }
+        textbuf_put(out, (const char *)s + run, i - run);
+        if (p == PIECE_ESCAPE) {
+            for (size_t k = 0; k < len; k++)
+                put_escaped_byte(out, s[i + k]);
+        } else {
+            textbuf_putc(out, '\\');
+            textbuf_putc(out, (char)s[i]);
+        }
+        i += len;
+        run = i;
+    }
+    textbuf_put(out, (const char *)s + run, n - run);
+    textbuf_putc(out, '\'');
+}
+
+void put_cut_marker(struct textbuf *out, size_t cut)
+{
+    textbuf_put(out, "...(", 4);
+    textbuf_put_u64(out, cut);
+    textbuf_put(out, " bytes cut)", 11);
+}
+
+void quote_word(struct textbuf *out, const char *s, size_t len, size_t max_len)
+{
+    size_t shown = len < max_len ? len : max_len;
+    enum quoting q = choose_quoting((const unsigned char *)s, len, &shown);
+
+    if (len == 0) {
+        textbuf_put(out, "''", 2);
+        return;
+    }
+    switch (q) {
+    case QUOTE_NONE:
+        textbuf_put(out, s, shown);
+        break;
+    case QUOTE_SINGLE:
+        textbuf_putc(out, '\'');
+        textbuf_put(out, s, shown);
+        textbuf_putc(out, '\'');
+        break;
+    case QUOTE_DOLLAR:
+        put_dollar_quoted(out, (const unsigned char *)s, shown);
+        break;
+    }
+    if (shown < len)
+        put_cut_marker(out, len - shown);
+}
+
+void quote_argv(struct textbuf *out, char *const *argv, size_t max_len)
+{
+    if (argv == NULL)
+        return;
+    for (size_t i = 0; argv[i] != NULL; i++) {
+        if (i > 0)
+            textbuf_putc(out, ' ');
+        quote_word(out, argv[i], strlen(argv[i]), max_len);
+    }
+}
+
+static int add_item(struct format *fmt, size_t *used, uint16_t source,
+                    const char *s, size_t len)
+{
+    struct format_item *item;
+
+    if (fmt->count == FORMAT_MAX_ITEMS || len > FORMAT_MAX_TEXT - *used)
+        return -E2BIG;
+    item = &fmt->items[fmt->count++];
+    item->source = source;
+    item->offset = (uint16_t)*used;
+    item->length = (uint16_t)len;
+    memcpy(fmt->text + *used, s, len);
+    *used += len;
+    return 0;
+}
+
+int format_compile(struct format *fmt, const char *spec, size_t *error_at)
+{
+    const char *p = spec;
+    size_t used = 0;
+    int r = 0;
+
+    fmt->count = 0;
+    while (*p != '\0' && r == 0) {
+        const char *open = strstr(p, "%{"), *close;
+        int source;
+
+        if (open == NULL) {
+            r = add_item(fmt, &used, FORMAT_LITERAL, p, strlen(p));
+            p += strlen(p);
+            break;
+        }
+        if (open > p) {
+            r = add_item(fmt, &used, FORMAT_LITERAL, p, (size_t)(open - p));
+            p = open;
+            continue;
+        }
+        close = strchr(open + 2, '}');
+        if (close == NULL) {
+            r = -EINVAL;
+            break;
+        }
+        source = datasource_find(open + 2, (size_t)(close - open - 2));
+        if (source < 0) {
+            p = open + 2;
+            r = -EINVAL;
+            break;
+        }
+        r = add_item(fmt, &used, (uint16_t)source, "", 0);
+        p = close + 1;
+    }
+    if (r < 0)
+        *error_at = (size_t)(p - spec);
+    return r;
+}
+
+void format_render(const struct format *fmt, struct exec_event *ev,
+                   struct textbuf *out)
+{
+    for (size_t i = 0; i < fmt->count; i++) {
+        const struct format_item *item = &fmt->items[i];
+        const char *text = fmt->text + item->offset;
+
+        if (item->source == FORMAT_LITERAL)
+            textbuf_put(out, text, item->length);
+        else
+            datasource_render(item->source, ev, out);
+    }
+}

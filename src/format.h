@@ -1,0 +1,56 @@
+/* Message rendering: a compiled message_format and the quoting that keeps a
+ * log line unambiguous.
+ *
+ * A compiled format holds offsets, not pointers, so that it can be written to
+ * the configuration cache and used from there as it is. */
+#ifndef EXECLOG_FORMAT_H
+#define EXECLOG_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "textbuf.h"
+
+#define FORMAT_MAX_ITEMS 64
+#define FORMAT_MAX_TEXT 1024
+#define FORMAT_LITERAL 0xffff
+
+struct format_item {
+    uint16_t source;       /* datasource index, or FORMAT_LITERAL */
+    uint16_t offset;       /* literal text, or the placeholder's argument */
+    uint16_t length;
+};
+
+struct format {
+    uint16_t count;
+    struct format_item items[FORMAT_MAX_ITEMS];
+    char text[FORMAT_MAX_TEXT];
+};
+
+#define DEFAULT_MESSAGE_FORMAT \
+    "[login:%{login} uid:%{uid} username:%{username} pid:%{pid} " \
+    "ppid:%{ppid} sid:%{sid} tty:%{tty} cwd:%{cwd} filename:%{filename}]: " \
+    "%{cmdline}"
+
+/* Returns 0, or -EINVAL (syntax, unknown placeholder) / -E2BIG (too long)
+ * with *error_at set to the offending byte offset in spec. */
+int format_compile(struct format *fmt, const char *spec, size_t *error_at);
+
+void format_render(const struct format *fmt, struct exec_event *ev,
+                   struct textbuf *out);
+
+/* Appends s (len bytes) so that bash reads it back as the same word:
+ * bare when made of [A-Za-z0-9_./:=@%+,-] only, else '...', else $'...'
+ * with escapes for control bytes, invalid UTF-8 and characters that could
+ * disguise a line.  Past max_len bytes the value is cut and a marker
+ * "...(N bytes cut)" follows. */
+void quote_word(struct textbuf *out, const char *s, size_t len, size_t max_len);
+
+/* The arguments joined by single spaces, each quoted. */
+void quote_argv(struct textbuf *out, char *const *argv, size_t max_len);
+
+/* Appends "...(N bytes cut)". */
+void put_cut_marker(struct textbuf *out, size_t cut);
+
+#endif

@@ -1,0 +1,22 @@
+/* The exec hook's work from event to output: configuration, rendering,
+ * sending.  Async-signal-safe: its memory comes from mmap and goes back to
+ * munmap before the caller's exec (a vfork child shares its parent's
+ * address space, so nothing may be left mapped). */
+#ifndef EXECLOG_PIPELINE_H
+#define EXECLOG_PIPELINE_H
+
+#include "cache.h"
+#include "event.h"
+#include "textbuf.h"
+
+/* Logs ev.  With exec_errno != 0 the line says that an exec logged just
+ * before did not happen after all.  Returns 0 or a negative errno; the
+ * caller's errno is left as it was. */
+int pipeline_log(struct exec_event *ev, int exec_errno);
+
+/* Renders ev's message with cfg into out, the truncation marker included.
+ * out must have room for cfg->max_message_length bytes. */
+void pipeline_render(const struct config *cfg, struct exec_event *ev,
+                     int exec_errno, struct textbuf *out);
+
+#endif

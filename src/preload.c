@@ -1,0 +1,425 @@
+/* The exported exec-family wrappers: the only symbols libexeclog.so exports.
+ *
+ * glibc's execvp, execl*, posix_spawn*, system and popen reach the kernel
+ * through internal calls that a preloaded library cannot see, so each entry
+ * point gets its own wrapper, and each command is logged exactly once.
+ *
+ * The exec family ends in the system call itself: no symbol lookup, no
+ * allocation, nothing that is not async-signal-safe, so these wrappers work
+ * in vfork children, in fork children of threaded programs and in signal
+ * handlers.  Only posix_spawn*, system and popen, which are not
+ * async-signal-safe in libc either, look up libc's implementation with
+ * dlsym(RTLD_NEXT), at first use. */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "pipeline.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* glibc's defaults for PATH searches: confstr(_CS_PATH) and _PATH_BSHELL. */
+#define DEFAULT_PATH "/bin:/usr/bin"
+#define SHELL_PATH "/bin/sh"
+
+extern char **environ;
+
+/* Whether an exec of this file would get past the kernel's lookup and
+ * permission checks.  A command that cannot start is not logged, so a
+ * failed exec never looks like one that ran. */
+static bool looks_runnable(int dirfd, const char *path, int flags)
+{
+    int at = flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+    struct stat st;
+
+    if (path == NULL || fstatat(dirfd, path, &st, at) < 0 ||
+        !S_ISREG(st.st_mode))
+        return false;
+#ifdef SYS_faccessat2
+    /* Also refuses files on noexec mounts; AT_EACCESS because the kernel
+     * checks exec permission with the effective ids. */
+    if (syscall(SYS_faccessat2, dirfd, path, X_OK, AT_EACCESS | at) < 0 &&
+        errno != ENOSYS)
+        return false;
+#endif
+    return true;
+}
+
+/* One exec attempt: logs the event before the first attempt that can
+ * succeed, then makes the system call.  Returns only on failure. */
+static int attempt(struct exec_event *ev, int dirfd, const char *path,
+                   char *const argv[], int flags, bool *logged)
+{
+    int saved_errno = errno;
+
+    if (!*logged && looks_runnable(dirfd, path, flags)) {
+        pipeline_log(ev, 0);
+        *logged = true;
+    }
+    errno = saved_errno;
+    if (dirfd == AT_FDCWD && flags == 0)
+        return (int)syscall(SYS_execve, path, argv, ev->envp);
+    return (int)syscall(SYS_execveat, dirfd, path, argv, ev->envp, flags);
+}
+
+/* An exec that returns has failed: if it was logged, say so. */
+static int finish(struct exec_event *ev, bool logged)
+{
+    int exec_errno = errno;
+
+    if (logged)
+        pipeline_log(ev, exec_errno);
+    errno = exec_errno;
+    return -1;
+}
+
+static int exec_at(struct exec_event *ev, int dirfd, const char *path,
+                   int flags)
+{
+    bool logged = false;
+
+    attempt(ev, dirfd, path, ev->argv, flags, &logged);
+    return finish(ev, logged);
+}
+
+/* As glibc does for execvp: a file the kernel cannot run (ENOEXEC) is
+ * taken for a shell script without #! and handed to /bin/sh. */
+static void run_as_script(struct exec_event *ev, const char *file,
+                          bool *logged)
+{
+    size_t argc = event_argc(ev);
+    char *script_argv[argc > 1 ? argc + 2 : 3];
+
+    script_argv[0] = (char *)SHELL_PATH;
+    script_argv[1] = (char *)file;
+    if (argc > 1)
+        memcpy(script_argv + 2, ev->argv + 1, argc * sizeof(char *));
+    else
+        script_argv[2] = NULL;
+    attempt(ev, AT_FDCWD, SHELL_PATH, script_argv, 0, logged);
+}
+
+static void attempt_or_script(struct exec_event *ev, const char *file,
+                              bool *logged)
+{
+    attempt(ev, AT_FDCWD, file, ev->argv, 0, logged);
+    if (errno == ENOEXEC)
+        run_as_script(ev, file, logged);
+}
+
+/* glibc's execvpe, step for step, so that the same directories are tried
+ * in the same order and the same errno comes back. */
+static int exec_search(struct exec_event *ev)
+{
+    const char *file = ev->filename, *path, *p, *end;
+    bool logged = false, got_eacces = false;
+    size_t file_len, path_len;
+
+    if (*file == '\0') {
+        errno = ENOENT;
+        return -1;
+    }
+    if (strchr(file, '/') != NULL) {
+        attempt_or_script(ev, file, &logged);
+        return finish(ev, logged);
+    }
+    path = getenv("PATH");
+    if (path == NULL)
+        path = DEFAULT_PATH;
+    file_len = strnlen(file, NAME_MAX) + 1;
+    path_len = strnlen(path, PATH_MAX - 1) + 1;
+    if (file_len - 1 > NAME_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+
+    char candidate[path_len + file_len + 1];
+
+    for (p = path;; p = end + 1) {
+        end = strchrnul(p, ':');
+        if ((size_t)(end - p) >= path_len) {
+            if (*end == '\0')
+                break;
+            continue;
+        }
+        /* An empty entry means the current directory: no '/' then. */
+        memcpy(candidate, p, (size_t)(end - p));
+        candidate[end - p] = '/';
+        memcpy(candidate + (end - p) + (p < end), file, file_len);
+
+        attempt_or_script(ev, candidate, &logged);
+        switch (errno) {
+        case EACCES:
+            got_eacces = true;
+            break;
+        case ENOENT:
+        case ESTALE:
+        case ENOTDIR:
+        case ENODEV:
+        case ETIMEDOUT:
+            break;
+        default:
+            return finish(ev, logged);
+        }
+        if (*end == '\0')
+            break;
+    }
+    if (got_eacces)
+        errno = EACCES;
+    return finish(ev, logged);
+}
+
+EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+    struct exec_event ev = { .exec_call = "execve", .filename = path,
+                             .fd = -1, .argv = argv, .envp = envp };
+
+    return exec_at(&ev, AT_FDCWD, path, 0);
+}
+
+EXPORT int execv(const char *path, char *const argv[])
+{
+    struct exec_event ev = { .exec_call = "execv", .filename = path,
+                             .fd = -1, .argv = argv, .envp = environ };
+
+    return exec_at(&ev, AT_FDCWD, path, 0);
+}
+
+EXPORT int execveat(int dirfd, const char *path, char *const argv[],
+                    char *const envp[], int flags)
+{
+    struct exec_event ev = { .exec_call = "execveat", .filename = path,
+                             .fd = -1, .argv = argv, .envp = envp };
+
+    if (path != NULL && *path == '\0' && (flags & AT_EMPTY_PATH)) {
+        ev.filename = NULL;
+        ev.fd = dirfd;
+    }
+    return exec_at(&ev, dirfd, path, flags);
+}
+
+EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
+{
+    struct exec_event ev = { .exec_call = "fexecve", .fd = fd,
+                             .argv = argv, .envp = envp };
+
+    /* glibc checks these before any system call. */
+    if (fd < 0 || argv == NULL || envp == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    return exec_at(&ev, fd, "", AT_EMPTY_PATH);
+}
+
+EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+    struct exec_event ev = { .exec_call = "execvpe", .filename = file,
+                             .fd = -1, .argv = argv, .envp = envp };
+
+    return exec_search(&ev);
+}
+
+EXPORT int execvp(const char *file, char *const argv[])
+{
+    struct exec_event ev = { .exec_call = "execvp", .filename = file,
+                             .fd = -1, .argv = argv, .envp = environ };
+
+    return exec_search(&ev);
+}
+
+/* The execl* functions take the argument list on the stack, as glibc does:
+ * no allocation, since they may run in a vfork child. */
+static size_t count_varargs(const char *arg, va_list ap)
+{
+    size_t argc = 0;
+
+    if (arg != NULL)
+        for (argc = 1; va_arg(ap, const char *) != NULL; argc++)
+            ;
+    return argc;
+}
+
+/* Fills argv[0..argc] and consumes the list up to its terminating NULL. */
+static void collect_varargs(char **argv, const char *arg, size_t argc,
+                            va_list ap)
+{
+    argv[0] = (char *)arg;
+    for (size_t i = 1; i <= argc; i++)
+        argv[i] = va_arg(ap, char *);
+}
+
+#define WITH_VARARG_ARGV(argv, arg, ap)                                     \
+    size_t argv##_count;                                                    \
+    va_start(ap, arg);                                                      \
+    argv##_count = count_varargs(arg, ap);                                  \
+    va_end(ap);                                                             \
+    char *argv[argv##_count + 1];                                           \
+    va_start(ap, arg);                                                      \
+    collect_varargs(argv, arg, argv##_count, ap)
+
+EXPORT int execl(const char *path, const char *arg, ...)
+{
+    va_list ap;
+    WITH_VARARG_ARGV(argv, arg, ap);
+    va_end(ap);
+    struct exec_event ev = { .exec_call = "execl", .filename = path,
+                             .fd = -1, .argv = argv, .envp = environ };
+
+    return exec_at(&ev, AT_FDCWD, path, 0);
+}
+
+EXPORT int execle(const char *path, const char *arg, ...)
+{
+    va_list ap;
+    WITH_VARARG_ARGV(argv, arg, ap);
+    char *const *envp = va_arg(ap, char *const *);
+    va_end(ap);
+    struct exec_event ev = { .exec_call = "execle", .filename = path,
+                             .fd = -1, .argv = argv, .envp = envp };
+
+    return exec_at(&ev, AT_FDCWD, path, 0);
+}
+
+EXPORT int execlp(const char *file, const char *arg, ...)
+{
+    va_list ap;
+    WITH_VARARG_ARGV(argv, arg, ap);
+    va_end(ap);
+    struct exec_event ev = { .exec_call = "execlp", .filename = file,
+                             .fd = -1, .argv = argv, .envp = environ };
+
+    return exec_search(&ev);
+}
+
+/* libc's own implementation, looked up at first use.  The race between two
+ * first uses is harmless: both store the same address. */
+static void *real_function(void **slot, const char *name)
+{
+    void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+
+    if (fn == NULL) {
+        fn = dlsym(RTLD_NEXT, name);
+        __atomic_store_n(slot, fn, __ATOMIC_RELEASE);
+    }
+    return fn;
+}
+
+typedef int spawn_fn(pid_t *, const char *, const posix_spawn_file_actions_t *,
+                     const posix_spawnattr_t *, char *const[], char *const[]);
+
+/* libc reports a failed exec of the child as the return value, so the line
+ * is sent after the fact, with the child's pid. */
+static int spawn(const char *call, void **slot, pid_t *pid, const char *path,
+                 const posix_spawn_file_actions_t *actions,
+                 const posix_spawnattr_t *attr, char *const argv[],
+                 char *const envp[])
+{
+    spawn_fn *real = (spawn_fn *)real_function(slot, call);
+    pid_t child;
+    int r;
+
+    if (real == NULL)
+        return ENOSYS;
+    r = real(&child, path, actions, attr, argv, envp);
+    if (r == 0) {
+        struct exec_event ev = { .exec_call = call, .filename = path,
+                                 .fd = -1, .argv = argv, .envp = envp,
+                                 .pid = child };
+
+        pipeline_log(&ev, 0);
+        if (pid != NULL)
+            *pid = child;
+    }
+    return r;
+}
+
+static void *real_posix_spawn, *real_posix_spawnp, *real_system, *real_popen;
+
+EXPORT int posix_spawn(pid_t *pid, const char *path,
+                       const posix_spawn_file_actions_t *actions,
+                       const posix_spawnattr_t *attr, char *const argv[],
+                       char *const envp[])
+{
+    return spawn("posix_spawn", &real_posix_spawn, pid, path, actions, attr,
+                 argv, envp);
+}
+
+EXPORT int posix_spawnp(pid_t *pid, const char *file,
+                        const posix_spawn_file_actions_t *actions,
+                        const posix_spawnattr_t *attr, char *const argv[],
+                        char *const envp[])
+{
+    return spawn("posix_spawnp", &real_posix_spawnp, pid, file, actions, attr,
+                 argv, envp);
+}
+
+/* system() and popen() block or hide the child's pid, so their line goes
+ * out before the shell starts, from the caller, as the argv libc gives the
+ * shell; a start that fails is followed by an "exec failed" line. */
+static void log_shell(struct exec_event *ev, const char *call,
+                      const char *command, char **argv)
+{
+    argv[0] = (char *)"sh";
+    argv[1] = (char *)"-c";
+    argv[2] = (char *)command;
+    argv[3] = NULL;
+    *ev = (struct exec_event){ .exec_call = call, .filename = SHELL_PATH,
+                               .fd = -1, .argv = argv, .envp = environ };
+    pipeline_log(ev, 0);
+}
+
+EXPORT int system(const char *command)
+{
+    int (*real)(const char *) =
+        (int (*)(const char *))real_function(&real_system, "system");
+    struct exec_event ev;
+    char *argv[4];
+    int r;
+
+    if (real == NULL) {
+        errno = ENOSYS;
+        return -1;
+    }
+    /* system(NULL) only asks whether a shell exists. */
+    if (command == NULL)
+        return real(command);
+    log_shell(&ev, "system", command, argv);
+    r = real(command);
+    if (r == -1)
+        pipeline_log(&ev, errno);
+    return r;
+}
+
+EXPORT FILE *popen(const char *command, const char *mode)
+{
+    FILE *(*real)(const char *, const char *) =
+        (FILE * (*)(const char *, const char *))
+            real_function(&real_popen, "popen");
+    struct exec_event ev;
+    char *argv[4];
+    FILE *f;
+
+    if (real == NULL) {
+        errno = ENOSYS;
+        return NULL;
+    }
+    if (command == NULL)
+        return real(command, mode);
+    log_shell(&ev, "popen", command, argv);
+    f = real(command, mode);
+    if (f == NULL)
+        pipeline_log(&ev, errno);
+    return f;
+}

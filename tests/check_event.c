@@ -1,0 +1,106 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_core.h"
+#include "event.h"
+
+static char passwd_path[] = "/tmp/execlog-passwd-XXXXXX";
+
+static void write_passwd(const char *text)
+{
+    int fd = mkstemp(passwd_path);
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+static int lookup(uid_t uid, char *name, size_t io_size)
+{
+    char io[4096];
+
+    return user_name_from(passwd_path, uid, name, 64, io, io_size);
+}
+
+START_TEST(passwd_lookup_stops_at_first_match)
+{
+    char name[64];
+
+    write_passwd("root:x:0:0:root:/root:/bin/bash\n"
+                 "alice:x:1000:1000::/home/alice:/bin/sh\n"
+                 "alias:x:1000:1000::/home/alias:/bin/sh\n"
+                 "bob:x:1001:1001::/home/bob:/bin/sh");   /* no final newline */
+    ck_assert_int_eq(lookup(0, name, 4096), 4);
+    ck_assert_str_eq(name, "root");
+    ck_assert_int_eq(lookup(1000, name, 4096), 5);
+    ck_assert_str_eq(name, "alice");
+    ck_assert_int_eq(lookup(1001, name, 4096), 3);
+    ck_assert_str_eq(name, "bob");
+    ck_assert_int_eq(lookup(4242, name, 4096), -ENOENT);
+    /* Lines split across small reads are put back together. */
+    ck_assert_int_eq(lookup(1001, name, 16), -ENOENT);  /* lines > buffer */
+    ck_assert_int_eq(lookup(1001, name, 48), 3);
+    unlink(passwd_path);
+}
+END_TEST
+
+START_TEST(passwd_lookup_skips_malformed_and_long_lines)
+{
+    char name[64], text[20000];
+
+    memset(text, 'z', sizeof(text));
+    memcpy(text, "long:x:", 7);
+    /* A 9000-byte line whose tail, read on its own, would look like an
+     * entry for uid 7: it must be skipped whole. */
+    snprintf(text + 9000, sizeof(text) - 9000,
+             "x:7:7::/:/bin/sh\n"
+             "broken line\n"
+             "nouid:x::0::/:/bin/sh\n"
+             "big:x:99999999999:0::/:/bin/sh\n"
+             "seven:x:7:7::/:/bin/sh\n");
+    write_passwd(text);
+    ck_assert_int_eq(lookup(7, name, 4096), 5);
+    ck_assert_str_eq(name, "seven");
+    ck_assert_int_eq(lookup(0, name, 4096), -ENOENT);
+    unlink(passwd_path);
+}
+END_TEST
+
+START_TEST(missing_passwd_is_an_error)
+{
+    char name[64], io[128];
+
+    ck_assert_int_eq(user_name_from("/nonexistent/passwd", 0, name,
+                                    sizeof(name), io, sizeof(io)),
+                     -ENOENT);
+}
+END_TEST
+
+START_TEST(argc_counts_arguments)
+{
+    char *argv[] = { "a", "b", "c", NULL };
+    struct exec_event ev = { .argv = argv };
+
+    ck_assert_uint_eq(event_argc(&ev), 3);
+    ev.argv = NULL;
+    ck_assert_uint_eq(event_argc(&ev), 0);
+}
+END_TEST
+
+Suite *event_suite(void)
+{
+    Suite *s = suite_create("event");
+    TCase *tc = tcase_create("lookups");
+
+    tcase_add_test(tc, passwd_lookup_stops_at_first_match);
+    tcase_add_test(tc, passwd_lookup_skips_malformed_and_long_lines);
+    tcase_add_test(tc, missing_passwd_is_an_error);
+    tcase_add_test(tc, argc_counts_arguments);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,235 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check_core.h"
+#include "format.h"
+
+static char mem[1 << 20];
+
+static const char *quoted(const char *s, size_t len, size_t max)
+{
+    static char out[1 << 20];
+    struct textbuf tb;
+
+    textbuf_init(&tb, mem, sizeof(mem));
+    quote_word(&tb, s, len, max);
+    ck_assert_uint_eq(tb.lost, 0);
+    memcpy(out, tb.data, tb.len);
+    out[tb.len] = '\0';
+    return out;
+}
+
+#define Q(s) quoted(s, sizeof(s) - 1, 4096)
+
+START_TEST(bare_words_stay_bare)
+{
+    ck_assert_str_eq(Q("/usr/bin/ls"), "/usr/bin/ls");
+    ck_assert_str_eq(Q("--color=auto"), "--color=auto");
+    ck_assert_str_eq(Q("a_b.c:d@e%f+g,h-1"), "a_b.c:d@e%f+g,h-1");
+}
+END_TEST
+
+START_TEST(specials_are_single_quoted)
+{
+    ck_assert_str_eq(Q(""), "''");
+    ck_assert_str_eq(Q("two words"), "'two words'");
+    ck_assert_str_eq(Q("a;b|c&d"), "'a;b|c&d'");
+    ck_assert_str_eq(Q("$HOME"), "'$HOME'");
+    ck_assert_str_eq(Q("back\\slash"), "'back\\slash'");
+    ck_assert_str_eq(Q("caf\xc3\xa9"), "'caf\xc3\xa9'");
+}
+END_TEST
+
+START_TEST(controls_and_quotes_use_dollar_quotes)
+{
+    ck_assert_str_eq(Q("a\nb"), "$'a\\nb'");
+    ck_assert_str_eq(Q("tab\there"), "$'tab\\there'");
+    ck_assert_str_eq(Q("it's"), "$'it\\'s'");
+    ck_assert_str_eq(Q("q'\\"), "$'q\\'\\\\'");
+    ck_assert_str_eq(Q("\x1b[31m"), "$'\\x1b[31m'");
+    ck_assert_str_eq(Q("del\x7f"), "$'del\\x7f'");
+    ck_assert_str_eq(Q("\r"), "$'\\r'");
+}
+END_TEST
+
+START_TEST(invalid_utf8_is_escaped)
+{
+    ck_assert_str_eq(Q("\xff"), "$'\\xff'");
+    ck_assert_str_eq(Q("\xc3"), "$'\\xc3'");             /* truncated */
+    ck_assert_str_eq(Q("\xc0\xaf"), "$'\\xc0\\xaf'");    /* overlong '/' */
+    ck_assert_str_eq(Q("\xed\xa0\x80"), "$'\\xed\\xa0\\x80'"); /* surrogate */
+    ck_assert_str_eq(Q("\xf4\x90\x80\x80"), "$'\\xf4\\x90\\x80\\x80'");
+}
+END_TEST
+
+START_TEST(disguising_characters_are_escaped)
+{
+    /* U+202E RIGHT-TO-LEFT OVERRIDE and U+2028 LINE SEPARATOR. */
+    ck_assert_str_eq(Q("a\xe2\x80\xae"), "$'a\\xe2\\x80\\xae'");
+    ck_assert_str_eq(Q("\xe2\x80\xa8"), "$'\\xe2\\x80\\xa8'");
+    ck_assert_str_eq(Q("\xc2\x85"), "$'\\xc2\\x85'");    /* NEL (C1) */
+}
+END_TEST
+
+START_TEST(long_words_are_cut_with_marker)
+{
+    ck_assert_str_eq(quoted("abcdefgh", 8, 3), "abc...(5 bytes cut)");
+    ck_assert_str_eq(quoted("a b c d", 7, 3), "'a b'...(4 bytes cut)");
+    /* A cut never splits a character: U+00E9 is two bytes. */
+    ck_assert_str_eq(quoted("x\xc3\xa9y", 4, 2), "x...(3 bytes cut)");
+}
+END_TEST
+
+/* The promise of the quoting: bash reads every rendered word back as the
+ * bytes it came from. */
+static void assert_bash_roundtrip(const char *word, size_t len)
+{
+    const char *q = quoted(word, len, 1 << 19);
+    char script[1 << 16], back[1 << 16];
+    int from_bash[2], status;
+    size_t got = 0;
+    ssize_t n;
+    pid_t pid;
+
+    snprintf(script, sizeof(script), "printf %%s %s", q);
+    ck_assert_int_eq(pipe(from_bash), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        dup2(from_bash[1], 1);
+        execl("/bin/bash", "bash", "-c", script, (char *)NULL);
+        _exit(127);
+    }
+    close(from_bash[1]);
+    while ((n = read(from_bash[0], back + got, sizeof(back) - got)) > 0)
+        got += (size_t)n;
+    close(from_bash[0]);
+    waitpid(pid, &status, 0);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "bash failed on %s", q);
+    ck_assert_msg(got == len && memcmp(back, word, len) == 0,
+                  "bash read %s back differently", q);
+}
+
+START_TEST(bash_reads_quoted_words_back)
+{
+    static const char *words[] = {
+        "plain", "two words", "it's", "a\nb", "\t\r\x01\x1f\x7f", "\\",
+        "'", "''", "\\'", "$(reboot)", "`id`", "!event", "*", "~root",
+        "caf\xc3\xa9", "\xff\xfe", "\xe2\x80\xae", "x\\x41", "#comment",
+        "\xc3\xa9\xc3", "a b'c\"d\\e\nf",
+    };
+
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        assert_bash_roundtrip(words[i], strlen(words[i]));
+}
+END_TEST
+
+START_TEST(bash_reads_random_bytes_back)
+{
+    char word[64];
+
+    srand(12345);
+    for (int round = 0; round < 200; round++) {
+        size_t len = 1 + (size_t)rand() % (sizeof(word) - 1);
+
+        for (size_t i = 0; i < len; i++)
+            word[i] = (char)(1 + rand() % 255);   /* no NUL in an argument */
+        assert_bash_roundtrip(word, len);
+    }
+}
+END_TEST
+
+START_TEST(argv_is_joined_by_spaces)
+{
+    char *argv[] = { "echo", "two words", "", "x", NULL };
+    struct textbuf tb;
+
+    textbuf_init(&tb, mem, sizeof(mem));
+    quote_argv(&tb, argv, 4096);
+    ck_assert_int_eq((int)tb.len, (int)strlen("echo 'two words' '' x"));
+    ck_assert(memcmp(tb.data, "echo 'two words' '' x", tb.len) == 0);
+    textbuf_init(&tb, mem, sizeof(mem));
+    quote_argv(&tb, NULL, 4096);
+    ck_assert_uint_eq(tb.len, 0);
+}
+END_TEST
+
+START_TEST(compile_splits_literals_and_placeholders)
+{
+    struct format fmt;
+    size_t at = 0;
+
+    ck_assert_int_eq(format_compile(&fmt, "uid=%{uid} %{cmdline}!", &at), 0);
+    ck_assert_uint_eq(fmt.count, 5);
+    ck_assert_uint_eq(fmt.items[0].source, FORMAT_LITERAL);
+    ck_assert_uint_ne(fmt.items[1].source, FORMAT_LITERAL);
+    ck_assert_uint_eq(fmt.items[4].length, 1);
+    ck_assert_int_eq(format_compile(&fmt, DEFAULT_MESSAGE_FORMAT, &at), 0);
+    ck_assert_int_eq(format_compile(&fmt, "", &at), 0);
+    ck_assert_uint_eq(fmt.count, 0);
+}
+END_TEST
+
+START_TEST(compile_rejects_bad_formats)
+{
+    struct format fmt;
+    size_t at = 0;
+    char huge[2 * FORMAT_MAX_TEXT];
+
+    ck_assert_int_eq(format_compile(&fmt, "x %{nosuch} y", &at), -EINVAL);
+    ck_assert_uint_eq(at, 4);
+    ck_assert_int_eq(format_compile(&fmt, "ab %{uid", &at), -EINVAL);
+    ck_assert_uint_eq(at, 3);
+    memset(huge, 'x', sizeof(huge) - 1);
+    huge[sizeof(huge) - 1] = '\0';
+    ck_assert_int_eq(format_compile(&fmt, huge, &at), -E2BIG);
+}
+END_TEST
+
+START_TEST(textbuf_closes_when_full)
+{
+    char small[8];
+    struct textbuf tb;
+
+    textbuf_init(&tb, small, sizeof(small));
+    textbuf_puts(&tb, "12345");
+    textbuf_puts(&tb, "6789");      /* does not fit: dropped whole */
+    textbuf_puts(&tb, "a");         /* would fit, but order must hold */
+    ck_assert_uint_eq(tb.len, 5);
+    ck_assert_uint_eq(tb.lost, 5);
+    textbuf_init(&tb, small, sizeof(small));
+    textbuf_put_i64(&tb, -42);
+    ck_assert_uint_eq(tb.len, 3);
+    ck_assert(memcmp(small, "-42", 3) == 0);
+}
+END_TEST
+
+Suite *format_suite(void)
+{
+    Suite *s = suite_create("format");
+    TCase *tc = tcase_create("quote");
+
+    tcase_add_test(tc, bare_words_stay_bare);
+    tcase_add_test(tc, specials_are_single_quoted);
+    tcase_add_test(tc, controls_and_quotes_use_dollar_quotes);
+    tcase_add_test(tc, invalid_utf8_is_escaped);
+    tcase_add_test(tc, disguising_characters_are_escaped);
+    tcase_add_test(tc, long_words_are_cut_with_marker);
+    tcase_add_test(tc, bash_reads_quoted_words_back);
+    tcase_add_test(tc, bash_reads_random_bytes_back);
+    tcase_add_test(tc, argv_is_joined_by_spaces);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("compile");
+    tcase_add_test(tc, compile_splits_literals_and_placeholders);
+    tcase_add_test(tc, compile_rejects_bad_formats);
+    tcase_add_test(tc, textbuf_closes_when_full);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,30 @@
+#!/bin/sh
+# The library must export the exec-family wrappers and nothing else, and
+# need nothing but libc at load time: it is mapped into every process.
+lib=${EXECLOG_LIB:-src/.libs/libexeclog.so}
+[ -f "$lib" ] || { echo "no library at $lib"; exit 99; }
+status=0
+
+expected="execl execle execlp execv execve execveat execvp execvpe fexecve popen posix_spawn posix_spawnp system"
+exported=$(nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//' |
+           grep -v -x -E '_init|_fini' | sort | tr '\n' ' ')
+if [ "$exported" != "$expected " ]; then
+    echo "exports differ:"
+    echo "  expected: $expected"
+    echo "  got:      $exported"
+    status=1
+fi
+
+needed=$(readelf -d "$lib" | awk '/\(NEEDED\)/ {print $5}' | tr -d '[]' | tr '\n' ' ')
+if [ "$needed" != "libc.so.6 " ]; then
+    echo "NEEDED entries are '$needed', expected only libc.so.6"
+    status=1
+fi
+
+# Eager binding would make every process resolve all our imports at start.
+if readelf -d "$lib" | grep -q -E '\(BIND_NOW\)|FLAGS.*NOW'; then
+    echo "library is linked with -z now"
+    status=1
+fi
+[ $status -eq 0 ] && echo "exports: $exported; needed: $needed"
+exit $status
