@@ -135,15 +135,36 @@ alive() {
     [ "${stat%% *}" != Z ]
 }
 
-# SIGTERM, then SIGKILL after 5 s; always reaps, never waits longer.
+# Is the topmost mount at $1 one of ours? Checked before anything is written
+# below a mount point: a mount that silently did not happen would send those
+# writes to the host (and "is it tmpfs/overlayfs" proves nothing on hosts
+# whose /run is tmpfs or whose / is an overlay).
+our_mount() {
+    local line src='' f
+    while IFS= read -r line; do
+        read -r -a f <<<"${line%% - *}"
+        [ "${f[4]}" = "$1" ] || continue
+        read -r -a f <<<"${line#* - }"
+        src=${f[1]}
+    done </proc/self/mountinfo
+    [ "$src" = execlog-sandbox ]
+}
+
+# SIGTERM, then SIGKILL after 5 s; always reaps. Polls rather than arming a
+# timer subshell: a subshell signalled before it has reset the inherited
+# traps runs this script's EXIT trap (a bash race seen in testing).
 stop_child() {
-    local pid=$1 timer
+    local pid=$1 i
     kill -TERM "$pid" 2>/dev/null || true
-    (nap 5; kill -KILL "$pid" 2>/dev/null || true) &
-    timer=$!
+    for ((i = 0; i < 100; i++)); do
+        alive "$pid" || break
+        nap 0.05
+    done
+    if alive "$pid"; then
+        printf '%s: warning: killing %s\n' "$prog" "$pid" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
     wait "$pid" 2>/dev/null || true
-    kill "$timer" 2>/dev/null || true
-    wait "$timer" 2>/dev/null || true
 }
 
 # Idempotent; runs on every exit path.
@@ -198,7 +219,7 @@ setup_etc() {
     mount -t overlay execlog-sandbox \
         -o "lowerdir=/etc,upperdir=$tmp/upper,workdir=$tmp/work" /etc ||
         skip "cannot mount an overlay on /etc"
-    [ "$(stat -f -c %T /etc)" = overlayfs ] || fail "/etc is not the overlay"
+    our_mount /etc || fail "/etc is not the overlay"
     etc_ready=1
 
     for m in "${subs[@]}"; do
@@ -217,6 +238,7 @@ setup_dev() {
     local n
     mount --rbind /dev "$tmp/dev"
     mount -t tmpfs -o mode=755,nosuid execlog-sandbox /dev
+    our_mount /dev || fail "/dev is not the sandbox's tmpfs"
     for n in null zero full random urandom tty; do
         [ -e "$tmp/dev/$n" ] || continue
         : >"/dev/$n"
@@ -275,8 +297,11 @@ ForwardToWall=no
 MaxLevelStore=debug
 EOF
     # Not socket-activated, journald binds /run/systemd/journal/{socket,
-    # dev-log,stdout,io.systemd.journal} itself.
-    "$journald" </dev/null >/dev/null 2>"$tmp/journald.log" &
+    # dev-log,stdout,io.systemd.journal} itself. It stops on SIGINT even when
+    # started ignoring it, so it gets its own session: a Ctrl-C meant for CMD
+    # must not lose the messages CMD sends afterwards. (setsid execs in
+    # place here, so $! is journald's pid.)
+    setsid "$journald" </dev/null >/dev/null 2>"$tmp/journald.log" &
     journald_pid=$!
     if ! wait_for "systemd-journald" "$journald_pid" \
         test -S /run/systemd/journal/dev-log -a -S /run/systemd/journal/socket; then
@@ -289,14 +314,21 @@ EOF
 }
 
 setup() {
+    # /run first, and with -n: mount(8) creates /run/mount (for its utab)
+    # on every call unless told not to, and that must land in our tmpfs,
+    # not in the host's /run.
+    mount -n -t tmpfs -o mode=755,nosuid,nodev execlog-sandbox /run ||
+        skip "cannot mount tmpfs"
+    our_mount /run || fail "/run is not the sandbox's tmpfs"
+
     tmp=$(mktemp -d /tmp/execlog-sandbox.XXXXXX)
-    mount -t tmpfs -o mode=700 execlog-sandbox "$tmp" || skip "cannot mount tmpfs"
+    mount -t tmpfs -o mode=700 execlog-sandbox "$tmp"
+    our_mount "$tmp" || fail "$tmp is not the sandbox's tmpfs"
     mkdir "$tmp/upper" "$tmp/work" "$tmp/dev"
     mkfifo "$tmp/nap"
 
     setup_etc
     setup_dev
-    mount -t tmpfs -o mode=755,nosuid,nodev execlog-sandbox /run
 
     if [ -n "$sink" ]; then start_sink; fi
     if [ -n "$jdir" ]; then start_journald; fi
@@ -319,6 +351,7 @@ collect() {
         proc_hidden=0
     fi
     if [ -n "$sink_pid" ]; then
+        alive "$sink_pid" || fail "logsink died while CMD ran"
         # logsink drains its queue on SIGTERM; the pause is for stragglers
         # CMD left running in the background.
         nap 0.1
@@ -326,6 +359,10 @@ collect() {
         sink_pid=''
     fi
     if [ -n "$journald_pid" ]; then
+        if ! alive "$journald_pid"; then
+            cat "$tmp/journald.log" >&2
+            fail "systemd-journald died while CMD ran"
+        fi
         # --sync returns once journald has stored everything queued before
         # the call; stopping journald then closes the files cleanly (offline),
         # so they are copied in a consistent state.
@@ -347,7 +384,10 @@ fi
 
 trap - ERR
 rc=0
-"$@" || rc=$?
+# exec in a subshell: CMD is always a program found on PATH, never a shell
+# builtin or function (`-- exec ...` or `-- exit` would skip the cleanup,
+# and a builtin echo would not be an exec at all).
+(trap - EXIT HUP INT TERM; exec "$@") || rc=$?
 trap 'fail "unexpected failure (status $?) at line $LINENO: $BASH_COMMAND"' ERR
 
 collect >&2
