@@ -187,8 +187,11 @@ static const struct datasource datasources[] = {
 
 int datasource_find(const char *name, size_t len)
 {
+    /* The first byte rules out nearly every entry without a call: the
+     * library compiles its default format on every exec. */
     for (size_t i = 0; i < DATASOURCE_COUNT; i++)
-        if (strncmp(datasources[i].name, name, len) == 0 &&
+        if (len > 0 && datasources[i].name[0] == name[0] &&
+            strncmp(datasources[i].name, name, len) == 0 &&
             datasources[i].name[len] == '\0')
             return (int)i;
     return -ENOENT;
