@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "sys.h"
 
 pid_t event_pid(const struct exec_event *ev)
 {
@@ -50,7 +51,7 @@ int event_tty(struct exec_event *ev, const char **out)
     static const char link[] = "/proc/self/fd/0";
     ssize_t n;
 
-    if (!isatty(STDIN_FILENO))
+    if (!sys_isatty(STDIN_FILENO))
         return -ENOTTY;
     n = readlink(link, ev->work, EVENT_PATH_SIZE - 1);
     if (n < 0)
@@ -82,12 +83,12 @@ int event_loginuid(uid_t *uid)
     ssize_t n;
     int fd, r;
 
-    fd = open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    fd = sys_open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
         return -errno;
-    n = read(fd, buf, sizeof(buf));
+    n = sys_read(fd, buf, sizeof(buf));
     r = n < 0 ? -errno : 0;
-    close(fd);
+    sys_close(fd);
     if (r < 0)
         return r;
     while (n > 0 && buf[n - 1] == '\n')
@@ -135,7 +136,7 @@ static int scan_passwd(int fd, uid_t uid, char *name, size_t cap,
     int skipping = 0;   /* inside a line too long for the buffer */
 
     for (;;) {
-        ssize_t n = read(fd, io + have, io_size - have);
+        ssize_t n = sys_read(fd, io + have, io_size - have);
         size_t start = 0;
 
         if (n < 0) {
@@ -174,13 +175,13 @@ static int scan_passwd(int fd, uid_t uid, char *name, size_t cap,
 int user_name_from(const char *passwd_path, uid_t uid, char *name, size_t cap,
                    char *io, size_t io_size)
 {
-    int fd = open(passwd_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int fd = sys_open(passwd_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     int r;
 
     if (fd < 0)
         return -errno;
     r = scan_passwd(fd, uid, name, cap, io, io_size);
-    close(fd);
+    sys_close(fd);
     return r;
 }
 

@@ -4,6 +4,7 @@
 #ifndef EXECLOG_EVENT_H
 #define EXECLOG_EVENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -14,6 +15,7 @@ struct exec_event {
     char *const *argv;       /* may be NULL: Linux runs such a program */
     char *const *envp;
     pid_t pid;               /* process that runs the program; 0 = this one */
+    bool via_execveat;       /* the caller's call is execveat, not execve */
     size_t max_arg_length;   /* longer arguments are cut, with a marker */
     char *work;              /* scratch for lookups (EVENT_WORK_SIZE bytes) */
 };

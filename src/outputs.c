@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "outputs.h"
+#include "sys.h"
 #include "textbuf.h"
 
 void output_config_defaults(struct output_config *oc)
@@ -41,7 +42,7 @@ static int send_bounded(int fd, struct msghdr *mh, unsigned timeout_ms)
         struct pollfd pfd = { .fd = fd, .events = POLLOUT };
         long long left;
 
-        if (sendmsg(fd, mh, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+        if (sys_sendmsg(fd, mh, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
             return 0;
         if (errno == EINTR)
             continue;
@@ -50,7 +51,7 @@ static int send_bounded(int fd, struct msghdr *mh, unsigned timeout_ms)
         left = deadline - now_ms();
         if (left <= 0)
             return -ETIMEDOUT;
-        if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
+        if (sys_poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
             return -errno;
     }
 }
@@ -90,11 +91,11 @@ static int devlog_send(const struct output_config *oc, pid_t pid,
     fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -errno;
-    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+    if (sys_connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
         r = -errno;
     else
         r = send_bounded(fd, &mh, oc->send_timeout_ms);
-    close(fd);
+    sys_close(fd);
     return r;
 }
 

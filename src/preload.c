@@ -12,6 +12,11 @@
  * dlsym(RTLD_NEXT), at first use. */
 #include "config.h"
 
+/* glibc declares path and argv of the exec family nonnull, and GCC then
+ * deletes our NULL checks; but programs do pass NULL, and glibc's own
+ * answer (EINVAL, EFAULT) is what they must get. */
+#define __nonnull(params)
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +32,7 @@
 #include <unistd.h>
 
 #include "pipeline.h"
+#include "sys.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -42,16 +48,17 @@ extern char **environ;
 static bool looks_runnable(int dirfd, const char *path, int flags)
 {
     int at = flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
-    struct stat st;
+    mode_t mode;
 
-    if (path == NULL || fstatat(dirfd, path, &st, at) < 0 ||
-        !S_ISREG(st.st_mode))
+    if (path == NULL || (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) ||
+        sys_file_mode(dirfd, path, at, &mode) < 0 || !S_ISREG(mode))
         return false;
 #ifdef SYS_faccessat2
     /* Also refuses files on noexec mounts; AT_EACCESS because the kernel
-     * checks exec permission with the effective ids. */
+     * checks exec permission with the effective ids.  A sandbox that
+     * forbids faccessat2 (ENOSYS, EPERM) tells us nothing: log then. */
     if (syscall(SYS_faccessat2, dirfd, path, X_OK, AT_EACCESS | at) < 0 &&
-        errno != ENOSYS)
+        errno != ENOSYS && errno != EPERM)
         return false;
 #endif
     return true;
@@ -69,7 +76,9 @@ static int attempt(struct exec_event *ev, int dirfd, const char *path,
         *logged = true;
     }
     errno = saved_errno;
-    if (dirfd == AT_FDCWD && flags == 0)
+    /* The caller's own system call, as seccomp filters and audit rules
+     * expect to see it. */
+    if (dirfd == AT_FDCWD && flags == 0 && !ev->via_execveat)
         return (int)syscall(SYS_execve, path, argv, ev->envp);
     return (int)syscall(SYS_execveat, dirfd, path, argv, ev->envp, flags);
 }
@@ -147,8 +156,10 @@ static int exec_search(struct exec_event *ev)
 
     char candidate[path_len + file_len + 1];
 
-    for (p = path;; p = end + 1) {
+    for (p = path;; p = end) {
         end = strchrnul(p, ':');
+        /* Like glibc, an over-long entry is skipped without moving past
+         * its ':', which then reads as an empty entry. */
         if ((size_t)(end - p) >= path_len) {
             if (*end == '\0')
                 break;
@@ -173,7 +184,7 @@ static int exec_search(struct exec_event *ev)
         default:
             return finish(ev, logged);
         }
-        if (*end == '\0')
+        if (*end++ == '\0')
             break;
     }
     if (got_eacces)
@@ -201,7 +212,8 @@ EXPORT int execveat(int dirfd, const char *path, char *const argv[],
                     char *const envp[], int flags)
 {
     struct exec_event ev = { .exec_call = "execveat", .filename = path,
-                             .fd = -1, .argv = argv, .envp = envp };
+                             .fd = -1, .argv = argv, .envp = envp,
+                             .via_execveat = true };
 
     if (path != NULL && *path == '\0' && (flags & AT_EMPTY_PATH)) {
         ev.filename = NULL;
@@ -210,17 +222,41 @@ EXPORT int execveat(int dirfd, const char *path, char *const argv[],
     return exec_at(&ev, dirfd, path, flags);
 }
 
+/* Where execveat is missing or filtered, glibc runs /proc/self/fd/N, and
+ * reports ENOSYS when /proc is not mounted. */
+static void exec_through_proc(struct exec_event *ev, bool *logged)
+{
+    char path[32] = "/proc/self/fd/";
+    mode_t mode;
+    int exec_errno;
+
+    format_u64(path + strlen(path), (uint64_t)ev->fd);
+    ev->via_execveat = false;
+    attempt(ev, AT_FDCWD, path, ev->argv, 0, logged);
+    exec_errno = errno;
+    if (sys_file_mode(AT_FDCWD, "/proc/self/fd", 0, &mode) < 0 &&
+        errno == ENOENT)
+        exec_errno = ENOSYS;
+    errno = exec_errno;
+}
+
 EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
     struct exec_event ev = { .exec_call = "fexecve", .fd = fd,
-                             .argv = argv, .envp = envp };
+                             .argv = argv, .envp = envp,
+                             .via_execveat = true };
+
+    bool logged = false;
 
     /* glibc checks these before any system call. */
     if (fd < 0 || argv == NULL || envp == NULL) {
         errno = EINVAL;
         return -1;
     }
-    return exec_at(&ev, fd, "", AT_EMPTY_PATH);
+    attempt(&ev, fd, "", argv, AT_EMPTY_PATH, &logged);
+    if (errno == ENOSYS)
+        exec_through_proc(&ev, &logged);
+    return finish(&ev, logged);
 }
 
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
@@ -338,9 +374,10 @@ static int spawn(const char *call, void **slot, pid_t *pid, const char *path,
                                  .fd = -1, .argv = argv, .envp = envp,
                                  .pid = child };
 
-        pipeline_log(&ev, 0);
+        /* First, as without us: a SIGCHLD handler may look for it. */
         if (pid != NULL)
             *pid = child;
+        pipeline_log(&ev, 0);
     }
     return r;
 }
@@ -402,6 +439,25 @@ EXPORT int system(const char *command)
     return r;
 }
 
+/* glibc refuses other modes with EINVAL before starting anything, and a
+ * shell that never starts must not be logged. */
+static bool popen_mode_valid(const char *mode)
+{
+    bool read = false, write = false;
+
+    if (mode == NULL)
+        return false;
+    for (; *mode != '\0'; mode++) {
+        if (*mode == 'r')
+            read = true;
+        else if (*mode == 'w')
+            write = true;
+        else if (*mode != 'e')
+            return false;
+    }
+    return read != write;
+}
+
 EXPORT FILE *popen(const char *command, const char *mode)
 {
     FILE *(*real)(const char *, const char *) =
@@ -415,7 +471,7 @@ EXPORT FILE *popen(const char *command, const char *mode)
         errno = ENOSYS;
         return NULL;
     }
-    if (command == NULL)
+    if (command == NULL || !popen_mode_valid(mode))
         return real(command, mode);
     log_shell(&ev, "popen", command, argv);
     f = real(command, mode);
