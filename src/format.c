@@ -15,13 +15,18 @@ static bool is_bare(unsigned char c)
            (c >= '0' && c <= '9') || strchr("_./:=@%+,-", c) != NULL;
 }
 
-/* Characters that render invisibly or reorder or break the line in a
- * viewer, so they could make one command look like another. */
+/* Characters that are invisible, look like a space, reorder text or break
+ * the line in a viewer, so they could make one command look like another:
+ * C1 controls, no-break and other spaces, soft hyphen, zero-width and
+ * bidi controls, line separators, fillers, BOM and tag characters. */
 static bool is_disguising(uint32_t cp)
 {
-    return (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
-           cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
-           (cp >= 0x2066 && cp <= 0x2069);
+    return (cp >= 0x80 && cp <= 0xa0) || cp == 0xad || cp == 0x61c ||
+           cp == 0x115f || cp == 0x1160 || cp == 0x180e ||
+           (cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f) ||
+           (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000 || cp == 0x3164 ||
+           cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff9 && cp <= 0xfffb) ||
+           (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
 /* Length of the well-formed UTF-8 sequence at s (1-4), or 0 if there is
@@ -159,7 +164,8 @@ void put_cut_marker(struct textbuf *out, size_t cut)
     textbuf_put(out, " bytes cut)", 11);
 }
 
-void quote_word(struct textbuf *out, const char *s, size_t len, size_t max_len)
+static void put_word(struct textbuf *out, const char *s, size_t len,
+                     size_t max_len, bool command_word)
 {
     size_t shown = len < max_len ? len : max_len;
     enum quoting q = choose_quoting((const unsigned char *)s, len, &shown);
@@ -168,6 +174,10 @@ void quote_word(struct textbuf *out, const char *s, size_t len, size_t max_len)
         textbuf_put(out, "''", 2);
         return;
     }
+    /* As a command, NAME=value is an assignment and %1 a job to bash. */
+    if (q == QUOTE_NONE && command_word &&
+        (s[0] == '%' || memchr(s, '=', shown) != NULL))
+        q = QUOTE_SINGLE;
     switch (q) {
     case QUOTE_NONE:
         textbuf_put(out, s, shown);
@@ -185,6 +195,25 @@ void quote_word(struct textbuf *out, const char *s, size_t len, size_t max_len)
         put_cut_marker(out, len - shown);
 }
 
+/* A word goes in whole or not at all: a message cut inside $'...' would
+ * leave the quote open and make the cut marker look like argument text. */
+static void put_whole_word(struct textbuf *out, const char *s, size_t len,
+                           size_t max_len, bool command_word)
+{
+    size_t mark = out->len, lost = out->lost;
+
+    put_word(out, s, len, max_len, command_word);
+    if (lost == 0 && out->lost != 0) {
+        out->lost += out->len - mark;
+        out->len = mark;
+    }
+}
+
+void quote_word(struct textbuf *out, const char *s, size_t len, size_t max_len)
+{
+    put_whole_word(out, s, len, max_len, false);
+}
+
 void quote_argv(struct textbuf *out, char *const *argv, size_t max_len)
 {
     if (argv == NULL)
@@ -192,7 +221,7 @@ void quote_argv(struct textbuf *out, char *const *argv, size_t max_len)
     for (size_t i = 0; argv[i] != NULL; i++) {
         if (i > 0)
             textbuf_putc(out, ' ');
-        quote_word(out, argv[i], strlen(argv[i]), max_len);
+        put_whole_word(out, argv[i], strlen(argv[i]), max_len, i == 0);
     }
 }
 

@@ -74,6 +74,15 @@ START_TEST(disguising_characters_are_escaped)
     ck_assert_str_eq(Q("a\xe2\x80\xae"), "$'a\\xe2\\x80\\xae'");
     ck_assert_str_eq(Q("\xe2\x80\xa8"), "$'\\xe2\\x80\\xa8'");
     ck_assert_str_eq(Q("\xc2\x85"), "$'\\xc2\\x85'");    /* NEL (C1) */
+    /* 'rm<NBSP>-rf' must not pass for 'rm -rf'. */
+    ck_assert_str_eq(Q("rm\xc2\xa0-rf"), "$'rm\\xc2\\xa0-rf'");
+    ck_assert_str_eq(Q("a\xe2\x80\x8b"), "$'a\\xe2\\x80\\x8b'");  /* ZWSP */
+    ck_assert_str_eq(Q("\xef\xbb\xbf"), "$'\\xef\\xbb\\xbf'");    /* BOM */
+    ck_assert_str_eq(Q("\xc2\xad"), "$'\\xc2\\xad'");               /* soft hyphen */
+    ck_assert_str_eq(Q("\xf3\xa0\x80\x81"), "$'\\xf3\\xa0\\x80\\x81'"); /* tag */
+    ck_assert_str_eq(Q("\xe3\x80\x80"), "$'\\xe3\\x80\\x80'");    /* ideographic space */
+    /* Ordinary non-ASCII text stays readable. */
+    ck_assert_str_eq(Q("\xe6\x97\xa5\xe6\x9c\xac"), "'\xe6\x97\xa5\xe6\x9c\xac'");
 }
 END_TEST
 
@@ -161,6 +170,41 @@ START_TEST(argv_is_joined_by_spaces)
 }
 END_TEST
 
+START_TEST(command_word_is_never_an_assignment)
+{
+    char *argv[] = { "HISTFILE=/dev/null", "a=b", NULL };
+    char *job[] = { "%1", "%1", NULL };
+    struct textbuf tb;
+
+    textbuf_init(&tb, mem, sizeof(mem));
+    quote_argv(&tb, argv, 4096);
+    ck_assert_int_eq((int)tb.len, (int)strlen("'HISTFILE=/dev/null' a=b"));
+    ck_assert(memcmp(tb.data, "'HISTFILE=/dev/null' a=b", tb.len) == 0);
+    textbuf_init(&tb, mem, sizeof(mem));
+    quote_argv(&tb, job, 4096);
+    ck_assert(memcmp(tb.data, "'%1' %1", tb.len) == 0);
+}
+END_TEST
+
+START_TEST(message_cut_never_splits_a_word)
+{
+    static char word[3000];
+    char *argv[] = { "cmd", word, word, NULL };
+    char small[16000];
+    struct textbuf tb;
+    size_t rendered = 2 + 4 * (sizeof(word) - 1) + 1;   /* $'\x01...' */
+
+    memset(word, '\x01', sizeof(word) - 1);
+    textbuf_init(&tb, small, sizeof(small));
+    quote_argv(&tb, argv, 4096);
+    /* "cmd ", the first word and a space fit; the second word is dropped
+     * whole rather than cut inside its quotes. */
+    ck_assert_uint_eq(tb.len, 4 + rendered + 1);
+    ck_assert_int_eq(small[tb.len - 2], '\'');
+    ck_assert_uint_eq(tb.lost, rendered);
+}
+END_TEST
+
 START_TEST(compile_splits_literals_and_placeholders)
 {
     struct format fmt;
@@ -225,6 +269,8 @@ Suite *format_suite(void)
     tcase_add_test(tc, bash_reads_quoted_words_back);
     tcase_add_test(tc, bash_reads_random_bytes_back);
     tcase_add_test(tc, argv_is_joined_by_spaces);
+    tcase_add_test(tc, command_word_is_never_an_assignment);
+    tcase_add_test(tc, message_cut_never_splits_a_word);
     suite_add_tcase(s, tc);
     tc = tcase_create("compile");
     tcase_add_test(tc, compile_splits_literals_and_placeholders);
