@@ -50,13 +50,17 @@ static bool looks_runnable(int dirfd, const char *path, int flags)
     int at = flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
     mode_t mode;
 
-    if (path == NULL || (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) ||
-        sys_file_mode(dirfd, path, at, &mode) < 0 || !S_ISREG(mode))
+    if (path == NULL || (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)))
+        return false;
+    /* A seccomp filter that forbids statx or faccessat2 (ENOSYS, EPERM)
+     * tells us nothing about the file: then log rather than go blind. */
+    if (sys_file_mode(dirfd, path, at, &mode) < 0)
+        return errno == ENOSYS || errno == EPERM;
+    if (!S_ISREG(mode))
         return false;
 #ifdef SYS_faccessat2
     /* Also refuses files on noexec mounts; AT_EACCESS because the kernel
-     * checks exec permission with the effective ids.  A sandbox that
-     * forbids faccessat2 (ENOSYS, EPERM) tells us nothing: log then. */
+     * checks exec permission with the effective ids. */
     if (syscall(SYS_faccessat2, dirfd, path, X_OK, AT_EACCESS | at) < 0 &&
         errno != ENOSYS && errno != EPERM)
         return false;
