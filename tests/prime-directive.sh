@@ -185,15 +185,14 @@ compare() {
 both() {
     local label=$1 what=$2
     shift 2
-    local -a opts=()
+    local -a sandbox_and_probe=("$@")
     while [ "$1" != -- ]; do
-        opts+=("$1")
         shift
     done
     shift
     last_cmd=("$@")
     run_plain "$label" "$@"
-    run_lib "$label" "${opts[@]}" -- "$@"
+    run_lib "$label" "${sandbox_and_probe[@]}"
     compare "$label" "$what"
 }
 

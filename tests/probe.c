@@ -762,48 +762,38 @@ static int cmd_errors(void)
     char *T = make_tmpdir("errors");
     char *p;
 
-    /* fixture */
-    p = xasprintf("%s/nolog-noexec", T);
-    write_file(p, "#!/bin/sh\nexit 0\n", 17, 0644);
-    free(p);
-    p = xasprintf("%s/nolog-dir", T);
-    mkdir(p, 0755);
-    free(p);
-    p = xasprintf("%s/nolog-file", T);
-    write_file(p, "x\n", 2, 0755);
-    free(p);
-    p = xasprintf("%s/emptydir", T);
-    mkdir(p, 0755);
-    free(p);
-    p = xasprintf("%s/pathdir", T);
-    mkdir(p, 0755);
-    free(p);
-    p = xasprintf("%s/pathdir/nolog-cmd", T);
-    write_file(p, "#!/bin/sh\nexit 0\n", 17, 0644);
-    free(p);
-    p = xasprintf("%s/late-noshebang", T);
-    write_file(p, "exit 3\n", 7, 0755);
-    free(p);
-    p = xasprintf("%s/late-badinterp", T);
-    write_file(p, "#!/nonexistent/interp\n", 22, 0755);
-    free(p);
-    {
-        char elf[64] = "\177ELF\2\1\1";
-        p = xasprintf("%s/late-truncelf", T);
-        write_file(p, elf, sizeof elf, 0755);
+    /* fixture: content NULL makes a directory, link non-NULL a symlink */
+    static const char truncated_elf[64] = "\177ELF\2\1\1";
+    static const struct {
+        const char *name, *content, *link;
+        size_t len;
+        mode_t mode;
+    } fixture[] = {
+        { "nolog-noexec", "#!/bin/sh\nexit 0\n", NULL, 17, 0644 },
+        { "nolog-dir", NULL, NULL, 0, 0755 },
+        { "nolog-file", "x\n", NULL, 2, 0755 },
+        { "emptydir", NULL, NULL, 0, 0755 },
+        { "pathdir", NULL, NULL, 0, 0755 },
+        { "pathdir/nolog-cmd", "#!/bin/sh\nexit 0\n", NULL, 17, 0644 },
+        { "late-noshebang", "exit 3\n", NULL, 7, 0755 },
+        { "late-badinterp", "#!/nonexistent/interp\n", NULL, 22, 0755 },
+        { "late-truncelf", truncated_elf, NULL, sizeof truncated_elf, 0755 },
+        { "script-exit4", "#!/bin/sh\nexit 4\n", NULL, 17, 0755 },
+        { "nolog-loop", NULL, "nolog-loop", 0, 0 },
+        { "link-to-true", NULL, "/bin/true", 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof fixture / sizeof fixture[0]; i++) {
+        p = xasprintf("%s/%s", T, fixture[i].name);
+        if (fixture[i].link != NULL) {
+            if (symlink(fixture[i].link, p) == -1)
+                die("symlink: %s", strerror(errno));
+        } else if (fixture[i].content == NULL) {
+            mkdir(p, fixture[i].mode);
+        } else {
+            write_file(p, fixture[i].content, fixture[i].len, fixture[i].mode);
+        }
         free(p);
     }
-    p = xasprintf("%s/script-exit4", T);
-    write_file(p, "#!/bin/sh\nexit 4\n", 17, 0755);
-    free(p);
-    p = xasprintf("%s/nolog-loop", T);
-    if (symlink("nolog-loop", p) == -1)
-        die("symlink: %s", strerror(errno));
-    free(p);
-    p = xasprintf("%s/link-to-true", T);
-    if (symlink("/bin/true", p) == -1)
-        die("symlink: %s", strerror(errno));
-    free(p);
 
     char *pathenv = xasprintf("%s/emptydir:%s/pathdir:/usr/bin:/bin", T, T);
     setenv("PATH", pathenv, 1);
