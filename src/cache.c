@@ -6,11 +6,11 @@
 
 int config_defaults(struct config *cfg)
 {
-    size_t error_at;
+    struct diag d;
 
     memset(cfg, 0, sizeof(*cfg));
     output_config_defaults(&cfg->output);
     cfg->max_arg_length = DEFAULT_MAX_ARG_LENGTH;
     cfg->max_message_length = DEFAULT_MAX_MESSAGE_LENGTH;
-    return format_compile(&cfg->format, DEFAULT_MESSAGE_FORMAT, &error_at);
+    return format_compile(&cfg->format, DEFAULT_MESSAGE_FORMAT, &d);
 }

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "diag.h"
 #include "event.h"
 #include "textbuf.h"
 
@@ -14,7 +15,12 @@ int datasource_find(const char *name, size_t len);
 /* Name of the placeholder at index, or NULL past the end of the table. */
 const char *datasource_name(unsigned index);
 
-void datasource_render(unsigned index, struct exec_event *ev,
-                       struct textbuf *out);
+/* Checks the argument of %{name:arg} (arg NULL for %{name}) at compile
+ * time: 0, or -EINVAL with d filled (column relative to arg). */
+int datasource_check_arg(unsigned index, const char *arg, size_t len,
+                         struct diag *d);
+
+void datasource_render(unsigned index, struct exec_event *ev, const char *arg,
+                       size_t len, struct textbuf *out);
 
 #endif

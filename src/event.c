@@ -9,6 +9,7 @@
 
 #include "event.h"
 #include "sys.h"
+#include "textbuf.h"
 
 pid_t event_pid(const struct exec_event *ev)
 {
@@ -99,6 +100,50 @@ int event_loginuid(uid_t *uid)
     if (v == (uint32_t)-1)
         return -ESRCH;
     *uid = (uid_t)v;
+    return 0;
+}
+
+int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap)
+{
+    char path[32] = "/proc/", buf[512];
+    const char *open_paren, *close_paren, *p;
+    size_t n = strlen(path), name_len;
+    ssize_t got;
+    int fd, sign = 1;
+    long v = 0;
+
+    n += format_u64(path + n, (uint64_t)pid);
+    memcpy(path + n, "/stat", 6);
+    fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return -errno;
+    got = sys_read(fd, buf, sizeof(buf) - 1);
+    sys_close(fd);
+    if (got <= 0)
+        return got < 0 ? -errno : -EIO;
+    buf[got] = '\0';
+    /* "pid (comm) state ppid ...": comm may hold ')' and spaces, so the
+     * last ')' ends it. */
+    open_paren = strchr(buf, '(');
+    close_paren = strrchr(buf, ')');
+    if (open_paren == NULL || close_paren == NULL || close_paren < open_paren ||
+        close_paren[1] != ' ' || close_paren[2] == '\0' || close_paren[3] != ' ')
+        return -EIO;
+    name_len = (size_t)(close_paren - open_paren - 1);
+    if (name_len >= cap)
+        name_len = cap - 1;
+    memcpy(comm, open_paren + 1, name_len);
+    comm[name_len] = '\0';
+    p = close_paren + 4;
+    if (*p == '-') {
+        sign = -1;
+        p++;
+    }
+    if (*p < '0' || *p > '9')
+        return -EIO;
+    while (*p >= '0' && *p <= '9')
+        v = v * 10 + (*p++ - '0');
+    *ppid = (pid_t)(sign * v);
     return 0;
 }
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct redact_rules;
+
 struct exec_event {
     const char *exec_call;   /* entry point name: "execve", "posix_spawn", ... */
     const char *filename;    /* as passed; NULL when only fd is known */
@@ -18,6 +20,7 @@ struct exec_event {
     bool via_execveat;       /* the caller's call is execveat, not execve */
     size_t max_arg_length;   /* longer arguments are cut, with a marker */
     char *work;              /* scratch for lookups (EVENT_WORK_SIZE bytes) */
+    const struct redact_rules *redact;   /* secrets to mask; NULL: none */
 };
 
 /* Room for a path (PATH_MAX) plus a read buffer for /etc/passwd. */
@@ -37,6 +40,10 @@ int event_tty(struct exec_event *ev, const char **out);
 /* 0 and *uid on success, -ESRCH when the process has no login uid (never
  * logged in: daemons, early boot), another negative errno otherwise. */
 int event_loginuid(uid_t *uid);
+
+/* From /proc/PID/stat: the parent's pid and the command name (the kernel
+ * keeps 15 bytes of it), NUL-terminated in comm (cap >= 16).  0 or -errno. */
+int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap);
 
 /* Name of uid from /etc/passwd, read with plain system calls.  Returns the
  * length written to name, -ENOENT when uid is not listed, or -errno. */

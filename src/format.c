@@ -241,44 +241,84 @@ static int add_item(struct format *fmt, size_t *used, uint16_t source,
     return 0;
 }
 
-int format_compile(struct format *fmt, const char *spec, size_t *error_at)
+/* Compiles the placeholder that starts at open ("%{"); returns the
+ * offset just past its '}', or -EINVAL with d filled. */
+static int compile_placeholder(struct format *fmt, size_t *used,
+                               const char *spec, const char *open,
+                               struct diag *d)
+{
+    const char *name = open + 2, *close = strchr(name, '}');
+    const char *colon, *arg = NULL;
+    size_t name_len, arg_len = 0, at = (size_t)(open - spec);
+    int source, r;
+
+    if (close == NULL)
+        return diag_fail(d, at, "missing '}' after '%%{'");
+    colon = memchr(name, ':', (size_t)(close - name));
+    name_len = (size_t)((colon != NULL ? colon : close) - name);
+    source = datasource_find(name, name_len);
+    if (source < 0)
+        return diag_fail(d, at, "unknown placeholder %%{%.*s}", (int)name_len,
+                         name);
+    if (colon != NULL) {
+        arg = colon + 1;
+        arg_len = (size_t)(close - arg);
+        if (arg_len == 0)
+            return diag_fail(d, at, "empty argument in %%{%.*s:}",
+                             (int)name_len, name);
+    }
+    r = datasource_check_arg((unsigned)source, arg, arg_len, d);
+    if (r < 0) {
+        d->column += arg != NULL ? (size_t)(arg - spec) : at;
+        return r;
+    }
+    if (add_item(fmt, used, (uint16_t)source, arg != NULL ? arg : "",
+                 arg_len) < 0)
+        return diag_fail(d, at, "message_format is too long (at most %d "
+                         "placeholders and %d bytes of text)",
+                         FORMAT_MAX_ITEMS, FORMAT_MAX_TEXT);
+    return (int)(close + 1 - spec);
+}
+
+int format_compile(struct format *fmt, const char *spec, struct diag *d)
 {
     const char *p = spec;
     size_t used = 0;
-    int r = 0;
 
-    fmt->count = 0;
-    while (*p != '\0' && r == 0) {
-        const char *open = strstr(p, "%{"), *close;
-        int source;
+    memset(fmt, 0, sizeof(*fmt));
+    while (*p != '\0') {
+        const char *open = strstr(p, "%{");
+        size_t len = open != NULL ? (size_t)(open - p) : strlen(p);
+        int next;
 
-        if (open == NULL) {
-            r = add_item(fmt, &used, FORMAT_LITERAL, p, strlen(p));
-            p += strlen(p);
+        if (len > 0 && add_item(fmt, &used, FORMAT_LITERAL, p, len) < 0)
+            return diag_fail(d, (size_t)(p - spec), "message_format is too "
+                             "long (at most %d placeholders and %d bytes of "
+                             "text)", FORMAT_MAX_ITEMS, FORMAT_MAX_TEXT);
+        if (open == NULL)
             break;
-        }
-        if (open > p) {
-            r = add_item(fmt, &used, FORMAT_LITERAL, p, (size_t)(open - p));
-            p = open;
-            continue;
-        }
-        close = strchr(open + 2, '}');
-        if (close == NULL) {
-            r = -EINVAL;
-            break;
-        }
-        source = datasource_find(open + 2, (size_t)(close - open - 2));
-        if (source < 0) {
-            p = open + 2;
-            r = -EINVAL;
-            break;
-        }
-        r = add_item(fmt, &used, (uint16_t)source, "", 0);
-        p = close + 1;
+        next = compile_placeholder(fmt, &used, spec, open, d);
+        if (next < 0)
+            return next;
+        p = spec + next;
     }
-    if (r < 0)
-        *error_at = (size_t)(p - spec);
-    return r;
+    return 0;
+}
+
+int format_validate(const struct format *fmt)
+{
+    if (fmt->count > FORMAT_MAX_ITEMS)
+        return -EINVAL;
+    for (size_t i = 0; i < fmt->count; i++) {
+        const struct format_item *item = &fmt->items[i];
+
+        if ((item->source != FORMAT_LITERAL &&
+             datasource_name(item->source) == NULL) ||
+            item->offset > FORMAT_MAX_TEXT ||
+            item->length > FORMAT_MAX_TEXT - item->offset)
+            return -EINVAL;
+    }
+    return 0;
 }
 
 void format_render(const struct format *fmt, struct exec_event *ev,
@@ -291,6 +331,8 @@ void format_render(const struct format *fmt, struct exec_event *ev,
         if (item->source == FORMAT_LITERAL)
             textbuf_put(out, text, item->length);
         else
-            datasource_render(item->source, ev, out);
+            datasource_render(item->source, ev,
+                              item->length != 0 ? text : NULL, item->length,
+                              out);
     }
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "event.h"
 #include "textbuf.h"
 
@@ -19,7 +20,7 @@
 struct format_item {
     uint16_t source;       /* datasource index, or FORMAT_LITERAL */
     uint16_t offset;       /* literal text, or the placeholder's argument */
-    uint16_t length;
+    uint16_t length;       /* 0 for a placeholder without argument */
 };
 
 struct format {
@@ -33,9 +34,13 @@ struct format {
     "ppid:%{ppid} sid:%{sid} tty:%{tty} cwd:%{cwd} filename:%{filename}]: " \
     "%{cmdline}"
 
-/* Returns 0, or -EINVAL (syntax, unknown placeholder) / -E2BIG (too long)
- * with *error_at set to the offending byte offset in spec. */
-int format_compile(struct format *fmt, const char *spec, size_t *error_at);
+/* Returns 0, or -EINVAL with d saying what and where (column = byte offset
+ * in spec): a missing '}', an unknown placeholder, a bad argument, or a
+ * format too long for the compiled form. */
+int format_compile(struct format *fmt, const char *spec, struct diag *d);
+
+/* 0 if fmt (read from a cache file) is well formed, else -EINVAL. */
+int format_validate(const struct format *fmt);
 
 void format_render(const struct format *fmt, struct exec_event *ev,
                    struct textbuf *out);

@@ -26,7 +26,7 @@ static const char *render(const char *name, struct exec_event *ev)
     if (ev->max_arg_length == 0)
         ev->max_arg_length = 4096;
     textbuf_init(&tb, out, sizeof(out) - 1);
-    datasource_render((unsigned)index, ev, &tb);
+    datasource_render((unsigned)index, ev, NULL, 0, &tb);
     out[tb.len] = '\0';
     return out;
 }

@@ -208,7 +208,7 @@ END_TEST
 START_TEST(compile_splits_literals_and_placeholders)
 {
     struct format fmt;
-    size_t at = 0;
+    struct diag at;
 
     ck_assert_int_eq(format_compile(&fmt, "uid=%{uid} %{cmdline}!", &at), 0);
     ck_assert_uint_eq(fmt.count, 5);
@@ -224,16 +224,22 @@ END_TEST
 START_TEST(compile_rejects_bad_formats)
 {
     struct format fmt;
-    size_t at = 0;
+    struct diag at;
     char huge[2 * FORMAT_MAX_TEXT];
 
     ck_assert_int_eq(format_compile(&fmt, "x %{nosuch} y", &at), -EINVAL);
-    ck_assert_uint_eq(at, 4);
+    ck_assert_uint_eq(at.column, 2);
+    ck_assert_str_eq(at.message, "unknown placeholder %{nosuch}");
     ck_assert_int_eq(format_compile(&fmt, "ab %{uid", &at), -EINVAL);
-    ck_assert_uint_eq(at, 3);
+    ck_assert_uint_eq(at.column, 3);
+    ck_assert_str_eq(at.message, "missing '}' after '%{'");
+    ck_assert_int_eq(format_compile(&fmt, "%{uid:x}", &at), -EINVAL);
+    ck_assert_str_eq(at.message, "%{uid} takes no argument");
+    ck_assert_int_eq(format_compile(&fmt, "%{uid:}", &at), -EINVAL);
     memset(huge, 'x', sizeof(huge) - 1);
     huge[sizeof(huge) - 1] = '\0';
-    ck_assert_int_eq(format_compile(&fmt, huge, &at), -E2BIG);
+    ck_assert_int_eq(format_compile(&fmt, huge, &at), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(at.message, "too long"));
 }
 END_TEST
 
