@@ -1,16 +1,201 @@
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "cache.h"
+#include "sys.h"
 
 int config_defaults(struct config *cfg)
 {
     struct diag d;
+    int r;
 
     memset(cfg, 0, sizeof(*cfg));
     output_config_defaults(&cfg->output);
     cfg->max_arg_length = DEFAULT_MAX_ARG_LENGTH;
     cfg->max_message_length = DEFAULT_MAX_MESSAGE_LENGTH;
-    return format_compile(&cfg->format, DEFAULT_MESSAGE_FORMAT, &d);
+    cfg->output_format = OUTPUT_FORMAT_TEXT;
+    /* A cache that exists but cannot be used means the operator's rules
+     * are not in force: say so unless told not to. */
+    cfg->error_logging = 1;
+    r = format_compile(&cfg->format, DEFAULT_MESSAGE_FORMAT, &d);
+    if (r == 0)
+        r = redact_compile(&cfg->redact, redact_default_spec, &d);
+    return r;
+}
+
+int config_validate(const struct config *cfg)
+{
+    if (format_validate(&cfg->format) < 0 ||
+        filter_chain_validate(&cfg->filters) < 0 ||
+        redact_validate(&cfg->redact) < 0 ||
+        output_config_validate(&cfg->output) < 0 ||
+        cfg->max_arg_length < MIN_ARG_LENGTH ||
+        cfg->max_arg_length > MAX_ARG_LENGTH ||
+        cfg->max_message_length < MIN_MESSAGE_LENGTH ||
+        cfg->max_message_length > MAX_MESSAGE_LENGTH ||
+        cfg->output_format != OUTPUT_FORMAT_TEXT || cfg->error_logging > 1)
+        return -EINVAL;
+    return 0;
+}
+
+/* Word-wise, so that checking a cache on an exec costs a few thousand
+ * instructions, not one multiply per byte. */
+uint64_t cache_checksum(const void *data, size_t size)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325u;
+
+    for (; size >= 8; p += 8, size -= 8) {
+        uint64_t w;
+
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0x100000001b3u;
+        h ^= h >> 29;
+    }
+    for (; size > 0; p++, size--)
+        h = (h ^ *p) * 0x100000001b3u;
+    return h;
+}
+
+int cache_open(const char *path, const char **why)
+{
+    struct statx stx;
+    int fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+
+    if (fd < 0) {
+        *why = errno == ELOOP ? "it is a symbolic link" : "it cannot be opened";
+        return -errno;
+    }
+    if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) < 0) {
+        *why = "it cannot be examined";
+        goto fail;
+    }
+    if (!S_ISREG(stx.stx_mode)) {
+        *why = "it is not a regular file";
+        goto fail;
+    }
+    if (stx.stx_uid != 0) {
+        *why = "it is not owned by root";
+        goto fail;
+    }
+    if (stx.stx_mode & (S_IWGRP | S_IWOTH)) {
+        *why = "it is writable by group or others";
+        goto fail;
+    }
+    return fd;
+fail:
+    sys_close(fd);
+    return -EPERM;
+}
+
+static int read_exactly(int fd, void *buf, size_t size, uint64_t offset)
+{
+    size_t done = 0;
+
+    while (done < size) {
+        long n = syscall(SYS_pread64, fd, (char *)buf + done, size - done,
+                         offset + done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        if (n == 0)
+            return -ENODATA;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+int cache_read(int fd, struct cache_header *header, struct config *cfg,
+               struct config_sources *sources, const char **why)
+{
+    *why = "it is truncated";
+    if (read_exactly(fd, header, sizeof(*header), 0) < 0 ||
+        read_exactly(fd, cfg, sizeof(*cfg), sizeof(*header)) < 0)
+        return -ENODATA;
+    if (memcmp(header->magic, CACHE_MAGIC, sizeof(header->magic)) != 0) {
+        *why = "it is not an execlog cache";
+        return -EINVAL;
+    }
+    if (header->version != CACHE_VERSION ||
+        header->config_size != sizeof(*cfg) ||
+        header->sources_size != sizeof(*sources)) {
+        *why = "it was written by another version of execlog";
+        return -EINVAL;
+    }
+    if (header->config_checksum != cache_checksum(cfg, sizeof(*cfg))) {
+        *why = "its checksum does not match (corrupt or tampered with)";
+        return -EINVAL;
+    }
+    if (config_validate(cfg) < 0) {
+        *why = "it holds invalid values";
+        return -EINVAL;
+    }
+    if (sources == NULL)
+        return 0;
+    if (read_exactly(fd, sources, sizeof(*sources),
+                     sizeof(*header) + sizeof(*cfg)) < 0)
+        return -ENODATA;
+    if (header->sources_checksum != cache_checksum(sources, sizeof(*sources))) {
+        *why = "its checksum does not match (corrupt or tampered with)";
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t size)
+{
+    const char *p = buf;
+
+    while (size > 0) {
+        ssize_t n = write(fd, p, size);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        p += n;
+        size -= (size_t)n;
+    }
+    return 0;
+}
+
+int cache_write(const char *path, struct cache_file *file)
+{
+    char tmp[4096];
+    int fd, r;
+
+    memcpy(file->header.magic, CACHE_MAGIC, sizeof(file->header.magic));
+    file->header.version = CACHE_VERSION;
+    file->header.config_size = sizeof(file->config);
+    file->header.sources_size = sizeof(file->sources);
+    file->header.config_checksum =
+        cache_checksum(&file->config, sizeof(file->config));
+    file->header.sources_checksum =
+        cache_checksum(&file->sources, sizeof(file->sources));
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp))
+        return -ENAMETOOLONG;
+    fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    r = write_all(fd, file, sizeof(*file));
+    if (r == 0 && fchmod(fd, 0644) < 0)
+        r = -errno;
+    if (r == 0 && fsync(fd) < 0)
+        r = -errno;
+    if (close(fd) < 0 && r == 0)
+        r = -errno;
+    if (r == 0 && rename(tmp, path) < 0)
+        r = -errno;
+    if (r < 0)
+        unlink(tmp);
+    return r;
 }

@@ -1,17 +1,20 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include "datasources.h"
 #include "format.h"
+#include "sys.h"
 
 /* What a field says when the fact cannot be had (no /proc, deleted cwd):
  * the exec goes on and the line shows the gap. */
 #define UNKNOWN "(unknown)"
 #define NONE "(none)"
+#define UNSET "(unset)"
 
 static void put_word(struct exec_event *ev, struct textbuf *out, const char *s,
                      size_t len)
@@ -34,7 +37,7 @@ static void put_user(struct exec_event *ev, struct textbuf *out, uid_t uid)
 static void ds_cmdline(struct exec_event *ev, const char *arg, size_t len,
                   struct textbuf *out)
 {
-    quote_argv(out, ev->argv, ev->max_arg_length);
+    quote_argv(out, ev->argv, ev->max_arg_length, ev->redact);
 }
 
 static void ds_argc(struct exec_event *ev, const char *arg, size_t len,
@@ -175,6 +178,300 @@ static void ds_comm(struct exec_event *ev, const char *arg, size_t len,
         put_word(ev, out, comm, strlen(comm));
 }
 
+static void ds_eusername(struct exec_event *ev, const char *arg, size_t len,
+                  struct textbuf *out)
+{
+    put_user(ev, out, geteuid());
+}
+
+static void ds_exe(struct exec_event *ev, const char *arg, size_t len,
+                  struct textbuf *out)
+{
+    const char *exe;
+    int n = event_exe(ev, &exe);
+
+    if (n < 0)
+        textbuf_puts(out, UNKNOWN);
+    else
+        put_word(ev, out, exe, (size_t)n);
+}
+
+static void ds_sessionid(struct exec_event *ev, const char *arg, size_t len,
+                  struct textbuf *out)
+{
+    uint32_t id;
+    int r = event_sessionid(&id);
+
+    if (r == 0)
+        textbuf_put_u64(out, id);
+    else
+        textbuf_puts(out, r == -ESRCH ? NONE : UNKNOWN);
+}
+
+static void ds_tid(struct exec_event *ev, const char *arg, size_t len,
+                  struct textbuf *out)
+{
+    /* The raw call: glibc before 2.30 has no gettid(). */
+    textbuf_put_i64(out, sys_gettid());
+}
+
+static void ds_rpname(struct exec_event *ev, const char *arg, size_t len,
+                  struct textbuf *out)
+{
+    char comm[17];
+
+    if (event_parent_comm(ev, comm, sizeof(comm)) < 0)
+        textbuf_puts(out, UNKNOWN);
+    else
+        put_word(ev, out, comm, strlen(comm));
+}
+
+static void ds_hostname(struct exec_event *ev, const char *arg, size_t len,
+                  struct textbuf *out)
+{
+    const char *name;
+    int n = event_hostname(ev, &name);
+
+    if (n < 0)
+        textbuf_puts(out, UNKNOWN);
+    else
+        put_word(ev, out, name, (size_t)n);
+}
+
+static void ds_cgroup(struct exec_event *ev, const char *arg, size_t len,
+                  struct textbuf *out)
+{
+    const char *path;
+    int n = event_cgroup(ev, &path);
+
+    if (n < 0)
+        textbuf_puts(out, UNKNOWN);
+    else
+        put_word(ev, out, path, (size_t)n);
+}
+
+static void ds_systemd_unit(struct exec_event *ev, const char *arg,
+                            size_t len, struct textbuf *out)
+{
+    const char *path, *unit;
+    int n = event_cgroup(ev, &path), u;
+
+    if (n < 0) {
+        textbuf_puts(out, UNKNOWN);
+        return;
+    }
+    u = cgroup_systemd_unit(path, (size_t)n, &unit);
+    if (u < 0)
+        textbuf_puts(out, NONE);
+    else
+        put_word(ev, out, unit, (size_t)u);
+}
+
+static void put_time(struct exec_event *ev, struct textbuf *out,
+                     int64_t per_second)
+{
+    int64_t sec;
+    long nsec;
+
+    if (event_time(ev, &sec, &nsec) < 0)
+        textbuf_puts(out, UNKNOWN);
+    else
+        textbuf_put_i64(out, sec * per_second +
+                                 nsec / (1000000000 / per_second));
+}
+
+static void ds_timestamp(struct exec_event *ev, const char *arg, size_t len,
+                  struct textbuf *out)
+{
+    put_time(ev, out, 1);
+}
+
+static void ds_timestamp_ms(struct exec_event *ev, const char *arg,
+                            size_t len, struct textbuf *out)
+{
+    put_time(ev, out, 1000);
+}
+
+static void ds_timestamp_us(struct exec_event *ev, const char *arg,
+                            size_t len, struct textbuf *out)
+{
+    put_time(ev, out, 1000000);
+}
+
+/* Dates are UTC only.  Local time would need the tz database (files to
+ * parse) and localtime_r's locks, neither of which the exec path may use;
+ * the log store converts for display.  strftime is out too (locale lock),
+ * so the calendar arithmetic is done here. */
+struct civil_time {
+    int64_t year;
+    int month, day, hour, minute, second;   /* month, day from 1 */
+    int yday, wday;                         /* from 0; 0 = Sunday */
+};
+
+static bool is_leap(int64_t y)
+{
+    return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
+
+/* Days since 1970-01-01 to a proleptic Gregorian date, counting in
+ * 400-year eras of 146097 days that start on March 1st, so that the leap
+ * day falls at the end of each counted year (H. Hinnant's civil_from_days). */
+static void civil_from_epoch(int64_t t, struct civil_time *c)
+{
+    static const int days_before[12] = { 0, 31, 59, 90, 120, 151, 181, 212,
+                                         243, 273, 304, 334 };
+    int64_t days = t / 86400, secs = t % 86400;
+    int64_t z, era, doe, yoe, doy, mp;
+
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    c->hour = (int)(secs / 3600);
+    c->minute = (int)(secs / 60 % 60);
+    c->second = (int)(secs % 60);
+    c->wday = (int)((days % 7 + 11) % 7);     /* 1970-01-01: a Thursday */
+
+    z = days + 719468;                        /* from 0000-03-01 */
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;                   /* [0, 146096] */
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);   /* from March 1st */
+    mp = (5 * doy + 2) / 153;                 /* 0 = March */
+    c->day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    c->month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    c->year = yoe + era * 400 + (c->month <= 2);
+    c->yday = days_before[c->month - 1] + c->day - 1 +
+              (c->month > 2 && is_leap(c->year));
+}
+
+static void put_padded(struct textbuf *out, int64_t v, int width, char pad)
+{
+    char buf[24];
+    size_t n = 0;
+
+    if (v < 0) {
+        textbuf_putc(out, '-');
+        v = -v;
+    }
+    n = format_u64(buf, (uint64_t)v);
+    for (; (int)n < width; width--)
+        textbuf_putc(out, pad);
+    textbuf_put(out, buf, n);
+}
+
+/* The conversions datetime:FMT understands (C locale), checked at reload. */
+static const char datetime_conversions[] = "YmdHMSjeabszZFT%";
+
+static void put_datetime(struct textbuf *out, const char *fmt, size_t len,
+                         int64_t t, const struct civil_time *c)
+{
+    static const char wdays[] = "SunMonTueWedThuFriSat";
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    size_t run = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (fmt[i] != '%' || i + 1 == len)
+            continue;
+        textbuf_put(out, fmt + run, i - run);
+        switch (fmt[++i]) {
+        case 'Y': textbuf_put_i64(out, c->year); break;
+        case 'm': put_padded(out, c->month, 2, '0'); break;
+        case 'd': put_padded(out, c->day, 2, '0'); break;
+        case 'e': put_padded(out, c->day, 2, ' '); break;
+        case 'H': put_padded(out, c->hour, 2, '0'); break;
+        case 'M': put_padded(out, c->minute, 2, '0'); break;
+        case 'S': put_padded(out, c->second, 2, '0'); break;
+        case 'j': put_padded(out, c->yday + 1, 3, '0'); break;
+        case 'a': textbuf_put(out, wdays + 3 * c->wday, 3); break;
+        case 'b': textbuf_put(out, months + 3 * (c->month - 1), 3); break;
+        case 's': textbuf_put_i64(out, t); break;
+        case 'z': textbuf_put(out, "+0000", 5); break;
+        case 'Z': textbuf_put(out, "UTC", 3); break;
+        case 'F': put_datetime(out, "%Y-%m-%d", 8, t, c); break;
+        case 'T': put_datetime(out, "%H:%M:%S", 8, t, c); break;
+        case '%': textbuf_putc(out, '%'); break;
+        default:
+            /* Refused at reload; a damaged cache shows it as written. */
+            textbuf_put(out, fmt + i - 1, 2);
+        }
+        run = i + 1;
+    }
+    textbuf_put(out, fmt + run, len - run);
+}
+
+static void ds_datetime(struct exec_event *ev, const char *arg, size_t len,
+                  struct textbuf *out)
+{
+    static const char iso8601[] = "%Y-%m-%dT%H:%M:%SZ";
+    struct civil_time c;
+    int64_t sec;
+    long nsec;
+
+    if (event_time(ev, &sec, &nsec) < 0) {
+        textbuf_puts(out, UNKNOWN);
+        return;
+    }
+    civil_from_epoch(sec, &c);
+    if (arg == NULL)
+        put_datetime(out, iso8601, sizeof(iso8601) - 1, sec, &c);
+    else
+        put_datetime(out, arg, len, sec, &c);
+}
+
+static int check_datetime(const char *arg, size_t len, struct diag *d)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c;
+
+        if (arg[i] != '%')
+            continue;
+        if (i + 1 == len)
+            return diag_fail(d, i, "'%%' at the end of the date format "
+                             "(write %%%% for a percent sign)");
+        c = (unsigned char)arg[++i];
+        if (c == '\0' || strchr(datetime_conversions, c) == NULL) {
+            if (c > ' ' && c < 0x7f)
+                return diag_fail(d, i - 1, "unsupported conversion %%%c in "
+                                 "the date format (supported: %%Y %%m %%d "
+                                 "%%H %%M %%S %%j %%e %%a %%b %%s %%z %%Z "
+                                 "%%F %%T %%%%)", c);
+            return diag_fail(d, i - 1, "'%%' must be followed by a "
+                             "conversion letter in the date format");
+        }
+    }
+    return 0;
+}
+
+static void ds_env(struct exec_event *ev, const char *arg, size_t len,
+                  struct textbuf *out)
+{
+    const char *value;
+    int n;
+
+    if (arg == NULL) {
+        textbuf_puts(out, UNKNOWN);
+        return;
+    }
+    n = event_env(ev, arg, len, &value);
+    if (n < 0)
+        textbuf_puts(out, UNSET);
+    else
+        put_word(ev, out, value, (size_t)n);
+}
+
+static int check_env(const char *arg, size_t len, struct diag *d)
+{
+    const char *eq = memchr(arg, '=', len);
+
+    if (len == 0)
+        return diag_fail(d, 0, "%%{env:NAME} needs a variable name");
+    if (eq != NULL)
+        return diag_fail(d, (size_t)(eq - arg), "an environment variable "
+                         "name cannot contain '='");
+    return 0;
+}
+
 enum datasource_arg { ARG_NONE, ARG_OPTIONAL, ARG_REQUIRED };
 
 struct datasource {
@@ -188,19 +485,32 @@ struct datasource {
 
 static const struct datasource datasources[] = {
     { "argc", ds_argc, ARG_NONE, NULL },
+    { "cgroup", ds_cgroup, ARG_NONE, NULL },
     { "cmdline", ds_cmdline, ARG_NONE, NULL },
     { "comm", ds_comm, ARG_NONE, NULL },
     { "cwd", ds_cwd, ARG_NONE, NULL },
+    { "datetime", ds_datetime, ARG_OPTIONAL, check_datetime },
     { "egid", ds_egid, ARG_NONE, NULL },
+    { "env", ds_env, ARG_REQUIRED, check_env },
     { "euid", ds_euid, ARG_NONE, NULL },
+    { "eusername", ds_eusername, ARG_NONE, NULL },
+    { "exe", ds_exe, ARG_NONE, NULL },
     { "exec_call", ds_exec_call, ARG_NONE, NULL },
     { "filename", ds_filename, ARG_NONE, NULL },
     { "gid", ds_gid, ARG_NONE, NULL },
+    { "hostname", ds_hostname, ARG_NONE, NULL },
     { "login", ds_login, ARG_NONE, NULL },
     { "loginuid", ds_loginuid, ARG_NONE, NULL },
     { "pid", ds_pid, ARG_NONE, NULL },
     { "ppid", ds_ppid, ARG_NONE, NULL },
+    { "rpname", ds_rpname, ARG_NONE, NULL },
+    { "sessionid", ds_sessionid, ARG_NONE, NULL },
     { "sid", ds_sid, ARG_NONE, NULL },
+    { "systemd_unit", ds_systemd_unit, ARG_NONE, NULL },
+    { "tid", ds_tid, ARG_NONE, NULL },
+    { "timestamp", ds_timestamp, ARG_NONE, NULL },
+    { "timestamp_ms", ds_timestamp_ms, ARG_NONE, NULL },
+    { "timestamp_us", ds_timestamp_us, ARG_NONE, NULL },
     { "tty", ds_tty, ARG_NONE, NULL },
     { "uid", ds_uid, ARG_NONE, NULL },
     { "username", ds_username, ARG_NONE, NULL },

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "event.h"
@@ -77,14 +79,15 @@ static int parse_uint(const char *s, size_t len, uint64_t *out)
     return 0;
 }
 
-int event_loginuid(uid_t *uid)
+/* A /proc file holding one unsigned number, such as loginuid. */
+static int read_proc_u32(const char *path, uint32_t *out)
 {
     char buf[16];
     uint64_t v;
     ssize_t n;
     int fd, r;
 
-    fd = sys_open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
         return -errno;
     n = sys_read(fd, buf, sizeof(buf));
@@ -97,9 +100,37 @@ int event_loginuid(uid_t *uid)
     r = parse_uint(buf, (size_t)n, &v);
     if (r < 0)
         return r;
+    if (v > UINT32_MAX)
+        return -ERANGE;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int event_loginuid(uid_t *uid)
+{
+    uint32_t v;
+    int r = read_proc_u32("/proc/self/loginuid", &v);
+
+    if (r < 0)
+        return r;
     if (v == (uint32_t)-1)
         return -ESRCH;
     *uid = (uid_t)v;
+    return 0;
+}
+
+/* The session is inherited across fork and exec and changes only with the
+ * login uid, so a spawned child's is ours. */
+int event_sessionid(uint32_t *id)
+{
+    uint32_t v;
+    int r = read_proc_u32("/proc/self/sessionid", &v);
+
+    if (r < 0)
+        return r;
+    if (v == (uint32_t)-1)
+        return -ESRCH;
+    *id = v;
     return 0;
 }
 
@@ -174,8 +205,13 @@ static int match_passwd_line(const char *line, size_t len, uid_t uid,
  * rather than make every exec read megabytes. */
 #define PASSWD_READ_LIMIT (4u << 20)
 
-static int scan_passwd(int fd, uid_t uid, char *name, size_t cap,
-                       char *io, size_t io_size)
+/* Calls fn on each line of fd (without its newline) until fn returns
+ * nonzero, and returns that; 0 at the end of the file, or -errno.  Lines
+ * longer than io_size are skipped. */
+typedef int line_fn(const char *line, size_t len, void *ctx);
+
+static int scan_lines(int fd, char *io, size_t io_size, size_t read_limit,
+                      line_fn *fn, void *ctx)
 {
     size_t have = 0, total = 0;
     int skipping = 0;   /* inside a line too long for the buffer */
@@ -194,15 +230,15 @@ static int scan_passwd(int fd, uid_t uid, char *name, size_t cap,
         for (;;) {
             char *nl = memchr(io + start, '\n', have - start);
             size_t end = nl != NULL ? (size_t)(nl - io) : have;
+            int r;
 
             if (nl == NULL && n != 0)
                 break;      /* incomplete line: read more first */
-            if (!skipping &&
-                match_passwd_line(io + start, end - start, uid, name, cap) >= 0)
-                return (int)strlen(name);
+            if (!skipping && (r = fn(io + start, end - start, ctx)) != 0)
+                return r;
             skipping = 0;
             if (nl == NULL)
-                return -ENOENT;     /* end of file */
+                return 0;   /* end of file */
             start = end + 1;
         }
         if (start == 0 && have == io_size) {
@@ -212,9 +248,33 @@ static int scan_passwd(int fd, uid_t uid, char *name, size_t cap,
         }
         memmove(io, io + start, have - start);
         have -= start;
-        if (total >= PASSWD_READ_LIMIT)
+        if (total >= read_limit)
             return -EFBIG;
     }
+}
+
+struct passwd_query {
+    uid_t uid;
+    char *name;
+    size_t cap;
+};
+
+static int passwd_line(const char *line, size_t len, void *ctx)
+{
+    struct passwd_query *q = ctx;
+
+    return match_passwd_line(line, len, q->uid, q->name, q->cap) >= 0;
+}
+
+static int scan_passwd(int fd, uid_t uid, char *name, size_t cap,
+                       char *io, size_t io_size)
+{
+    struct passwd_query q = { uid, name, cap };
+    int r = scan_lines(fd, io, io_size, PASSWD_READ_LIMIT, passwd_line, &q);
+
+    if (r < 0)
+        return r;
+    return r == 0 ? -ENOENT : (int)strlen(name);
 }
 
 int user_name_from(const char *passwd_path, uid_t uid, char *name, size_t cap,
@@ -233,4 +293,275 @@ int user_name_from(const char *passwd_path, uid_t uid, char *name, size_t cap,
 int user_name(uid_t uid, char *name, size_t cap, char *io, size_t io_size)
 {
     return user_name_from("/etc/passwd", uid, name, cap, io, io_size);
+}
+
+int event_time(struct exec_event *ev, int64_t *sec, long *nsec)
+{
+    if (!ev->time_known) {
+        if (sys_clock_realtime(&ev->time_sec, &ev->time_nsec) < 0)
+            return -errno;
+        ev->time_known = true;
+    }
+    *sec = ev->time_sec;
+    *nsec = ev->time_nsec;
+    return 0;
+}
+
+/* Entry points that look a bare name up on PATH: for them, cwd + name
+ * would name a file the exec never considered. */
+static bool searches_path(const char *call)
+{
+    static const char *const searching[] = { "execvp", "execvpe", "execlp",
+                                             "posix_spawnp" };
+
+    if (call == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof(searching) / sizeof(searching[0]); i++)
+        if (strcmp(call, searching[i]) == 0)
+            return true;
+    return false;
+}
+
+/* readlink of /proc/PID/exe (what a spawned child runs) or
+ * /proc/self/fd/N (what fexecve runs), into ev->work. */
+static int proc_link(struct exec_event *ev, const char *prefix, uint64_t id,
+                     const char *suffix, const char **out)
+{
+    char link[64];
+    size_t n = strlen(prefix);
+    ssize_t got;
+
+    memcpy(link, prefix, n);
+    n += format_u64(link + n, id);
+    memcpy(link + n, suffix, strlen(suffix) + 1);
+    got = sys_readlink(link, ev->work, EVENT_WORK_SIZE - 1);
+    if (got < 0)
+        return -errno;
+    ev->work[got] = '\0';
+    *out = ev->work;
+    return (int)got;
+}
+
+int event_exe(struct exec_event *ev, const char **out)
+{
+    const char *file = ev->filename, *cwd;
+    size_t file_len;
+    int n;
+
+    if (ev->exe != NULL) {
+        *out = ev->exe;
+        return (int)strlen(ev->exe);
+    }
+    /* posix_spawn returns once the child has exec'd: ask the kernel. */
+    if (ev->pid != 0)
+        return proc_link(ev, "/proc/", (uint64_t)ev->pid, "/exe", out);
+    if (file == NULL)
+        return ev->fd < 0 ? -EBADF
+                          : proc_link(ev, "/proc/self/fd/", (uint64_t)ev->fd,
+                                      "", out);
+    if (file[0] == '/') {
+        *out = file;
+        return (int)strlen(file);
+    }
+    /* execveat resolves a relative path against a dirfd we are not told. */
+    if (file[0] == '\0' || ev->via_execveat ||
+        (searches_path(ev->exec_call) && strchr(file, '/') == NULL))
+        return -ENOENT;
+    /* "./x" is the same file as "x"; ".." is left alone, since undoing it
+     * by hand is wrong across symbolic links. */
+    while (file[0] == '.' && file[1] == '/') {
+        file += 2;
+        while (file[0] == '/')
+            file++;
+    }
+    n = event_cwd(ev, &cwd);
+    if (n < 0)
+        return n;
+    file_len = strlen(file);
+    /* cwd is at most PATH_MAX and a path the kernel accepts is shorter, so
+     * only a call bound to fail with ENAMETOOLONG gets here. */
+    if (file_len + 2 > EVENT_WORK_SIZE - (size_t)n)
+        return -ENAMETOOLONG;
+    if (n > 1)
+        ev->work[n++] = '/';
+    memcpy(ev->work + n, file, file_len + 1);
+    *out = ev->work;
+    return n + (int)file_len;
+}
+
+int event_parent_comm(const struct exec_event *ev, char *comm, size_t cap)
+{
+    pid_t ppid;
+
+    if (ev->pid != 0) {
+        if (cap < 16)
+            return -ENOBUFS;
+        if (prctl(PR_GET_NAME, comm, 0, 0, 0) < 0)
+            return -errno;
+        comm[15] = '\0';
+        return 0;
+    }
+    return proc_stat_read(getppid(), &ppid, comm, cap);
+}
+
+int event_hostname(struct exec_event *ev, const char **out)
+{
+    struct utsname u;
+    size_t n;
+    ssize_t got;
+    int fd, r;
+
+    if (sys_uname(&u) == 0) {
+        n = strnlen(u.nodename, sizeof(u.nodename));
+        memcpy(ev->work, u.nodename, n);
+    } else {
+        /* A seccomp filter may refuse uname; procfs says the same. */
+        fd = sys_open("/proc/sys/kernel/hostname",
+                      O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+            return -errno;
+        got = sys_read(fd, ev->work, EVENT_PATH_SIZE - 1);
+        r = got < 0 ? -errno : 0;
+        sys_close(fd);
+        if (r < 0)
+            return r;
+        n = (size_t)got;
+        while (n > 0 && ev->work[n - 1] == '\n')
+            n--;
+    }
+    if (n == 0)
+        return -ENOENT;
+    ev->work[n] = '\0';
+    *out = ev->work;
+    return (int)n;
+}
+
+int event_env(const struct exec_event *ev, const char *name, size_t len,
+              const char **value)
+{
+    if (ev->envp == NULL)
+        return -ENOENT;
+    /* The first entry wins, as in getenv() of the program. */
+    for (char *const *e = ev->envp; *e != NULL; e++)
+        if (strncmp(*e, name, len) == 0 && (*e)[len] == '=') {
+            *value = *e + len + 1;
+            return (int)strlen(*value);
+        }
+    return -ENOENT;
+}
+
+/* How much a line of /proc/PID/cgroup is worth: the v2 path, unless it is
+ * the root while systemd's v1 hierarchy says more (a legacy host where
+ * something mounted cgroup2 but nothing uses it). */
+enum cgroup_rank { CG_NONE, CG_ROOT, CG_SYSTEMD, CG_V2 };
+
+struct cgroup_query {
+    char *path;
+    size_t cap;
+    size_t len;
+    enum cgroup_rank rank;
+};
+
+static int cgroup_line(const char *line, size_t len, void *ctx)
+{
+    static const char systemd[] = "name=systemd";
+    struct cgroup_query *q = ctx;
+    const char *c1 = memchr(line, ':', len), *c2, *path;
+    size_t path_len;
+    enum cgroup_rank rank;
+    bool v2;
+
+    if (c1 == NULL)
+        return 0;
+    c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line));
+    if (c2 == NULL)
+        return 0;
+    v2 = c1 == line + 1 && line[0] == '0' && c2 == c1 + 1;
+    if (!v2 && !((size_t)(c2 - c1 - 1) == sizeof(systemd) - 1 &&
+                 memcmp(c1 + 1, systemd, sizeof(systemd) - 1) == 0))
+        return 0;
+    path = c2 + 1;
+    path_len = len - (size_t)(path - line);
+    if (path_len == 0 || path_len >= q->cap)
+        return 0;
+    if (path_len == 1 && path[0] == '/')
+        rank = CG_ROOT;
+    else
+        rank = v2 ? CG_V2 : CG_SYSTEMD;
+    if (rank > q->rank) {
+        memcpy(q->path, path, path_len);
+        q->path[path_len] = '\0';
+        q->len = path_len;
+        q->rank = rank;
+    }
+    return rank == CG_V2;
+}
+
+/* Two or three lines on a v2 host, about fifteen on a v1 one. */
+#define CGROUP_READ_LIMIT (64u << 10)
+
+int cgroup_path_from(const char *proc_cgroup, char *path, size_t cap,
+                     char *io, size_t io_size)
+{
+    struct cgroup_query q = { path, cap, 0, CG_NONE };
+    int fd = sys_open(proc_cgroup, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int r;
+
+    if (fd < 0)
+        return -errno;
+    r = scan_lines(fd, io, io_size, CGROUP_READ_LIMIT, cgroup_line, &q);
+    sys_close(fd);
+    if (r < 0)
+        return r;
+    return q.rank == CG_NONE ? -ENOENT : (int)q.len;
+}
+
+int event_cgroup(struct exec_event *ev, const char **out)
+{
+    char path[32] = "/proc/";
+    size_t n = strlen(path);
+    int r = -ENOENT;
+
+    /* A spawned child can have been placed elsewhere (CLONE_INTO_CGROUP);
+     * once it is gone, it was ours. */
+    if (ev->pid != 0) {
+        n += format_u64(path + n, (uint64_t)ev->pid);
+        memcpy(path + n, "/cgroup", 8);
+        r = cgroup_path_from(path, ev->work, EVENT_PATH_SIZE,
+                             ev->work + EVENT_PATH_SIZE, EVENT_IO_SIZE);
+    }
+    if (r < 0)
+        r = cgroup_path_from("/proc/self/cgroup", ev->work, EVENT_PATH_SIZE,
+                             ev->work + EVENT_PATH_SIZE, EVENT_IO_SIZE);
+    if (r >= 0)
+        *out = ev->work;
+    return r;
+}
+
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+    size_t n = strlen(suffix);
+
+    return len > n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+int cgroup_systemd_unit(const char *path, size_t len, const char **unit)
+{
+    size_t end = len;
+
+    /* Walk the components from the last: a unit's delegated subtree
+     * (user@1000.service/app.slice/...) holds deeper units. */
+    while (end > 0) {
+        size_t start = end;
+
+        while (start > 0 && path[start - 1] != '/')
+            start--;
+        if (ends_with(path + start, end - start, ".service") ||
+            ends_with(path + start, end - start, ".scope")) {
+            *unit = path + start;
+            return (int)(end - start);
+        }
+        end = start > 0 ? start - 1 : 0;
+    }
+    return -ENOENT;
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct redact_rules;
@@ -21,6 +22,15 @@ struct exec_event {
     size_t max_arg_length;   /* longer arguments are cut, with a marker */
     char *work;              /* scratch for lookups (EVENT_WORK_SIZE bytes) */
     const struct redact_rules *redact;   /* secrets to mask; NULL: none */
+    /* The program's absolute path when the wrapper knows it (execvp's
+     * candidate, a spawned child's /proc/PID/exe); NULL: event_exe derives
+     * it from filename. */
+    const char *exe;
+    /* CLOCK_REALTIME, read once by event_time(), so that every time
+     * placeholder and every line of one event agree. */
+    bool time_known;
+    int64_t time_sec;
+    long time_nsec;
 };
 
 /* Room for a path (PATH_MAX) plus a read buffer for /etc/passwd. */
@@ -40,6 +50,47 @@ int event_tty(struct exec_event *ev, const char **out);
 /* 0 and *uid on success, -ESRCH when the process has no login uid (never
  * logged in: daemons, early boot), another negative errno otherwise. */
 int event_loginuid(uid_t *uid);
+
+/* 0 and *id on success, -ESRCH when the process is in no audit session
+ * (4294967295), another negative errno otherwise. */
+int event_sessionid(uint32_t *id);
+
+/* The event's wall-clock time (UTC seconds and nanoseconds), read at the
+ * first call and kept in ev.  0 or -errno. */
+int event_time(struct exec_event *ev, int64_t *sec, long *nsec);
+
+/* The absolute path of the program: ev->exe when set, else filename when
+ * absolute, else cwd + "/" + filename composed in the event's work buffer,
+ * or for an fd-only exec the target of /proc/self/fd/N.  Returns its
+ * length, or -ENOENT when only the exec's own lookup could tell (a bare
+ * name searched on PATH, a path relative to execveat's dirfd), or -errno. */
+int event_exe(struct exec_event *ev, const char **out);
+
+/* The command name (comm) of the parent of the process that runs the
+ * program: for a spawned child that is us.  cap >= 16.  0 or -errno. */
+int event_parent_comm(const struct exec_event *ev, char *comm, size_t cap);
+
+/* The host name as the caller sees it (its UTS namespace), in the work
+ * buffer.  Returns its length or -errno. */
+int event_hostname(struct exec_event *ev, const char **out);
+
+/* The value of the variable name (len bytes) in the environment the
+ * program receives: its length and *value, or -ENOENT when unset. */
+int event_env(const struct exec_event *ev, const char *name, size_t len,
+              const char **value);
+
+/* The cgroup path of the process that runs the program, in the work
+ * buffer: the cgroup v2 ("0::") path, or on hosts where systemd manages
+ * only the v1 "name=systemd" hierarchy, that one.  Returns its length,
+ * -ENOENT when there is neither, or -errno. */
+int event_cgroup(struct exec_event *ev, const char **out);
+int cgroup_path_from(const char *proc_cgroup, char *path, size_t cap,
+                     char *io, size_t io_size);
+
+/* The systemd unit in a cgroup path: its last component ending in
+ * ".service" or ".scope".  Returns the unit's length and *unit (pointing
+ * into path), or -ENOENT. */
+int cgroup_systemd_unit(const char *path, size_t len, const char **unit);
 
 /* From /proc/PID/stat: the parent's pid and the command name (the kernel
  * keeps 15 bytes of it), NUL-terminated in comm (cap >= 16).  0 or -errno. */

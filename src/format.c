@@ -6,6 +6,7 @@
 
 #include "datasources.h"
 #include "format.h"
+#include "redact.h"
 
 enum quoting { QUOTE_NONE, QUOTE_SINGLE, QUOTE_DOLLAR };
 
@@ -85,9 +86,10 @@ static enum piece classify(const unsigned char *s, size_t n, size_t *len)
 }
 
 /* Decides the quoting of the first *shown bytes, shortening *shown so that
- * a cut never splits a character. */
-static enum quoting choose_quoting(const unsigned char *s, size_t total,
-                                   size_t *shown)
+ * a cut never splits a character.  Inlined like put_word: a call per slice
+ * would cost every argument of every exec. */
+static inline __attribute__((always_inline)) enum quoting
+choose_quoting(const unsigned char *s, size_t total, size_t *shown)
 {
     enum quoting q = QUOTE_NONE;
     size_t i = 0;
@@ -128,12 +130,13 @@ static void put_escaped_byte(struct textbuf *out, unsigned char c)
     }
 }
 
+/* The inside of $'...', so that a word made of several slices can be
+ * written one slice at a time. */
 static void put_dollar_quoted(struct textbuf *out, const unsigned char *s,
                               size_t n)
 {
     size_t i = 0, run = 0;
 
-    textbuf_put(out, "$'", 2);
     while (i < n) {
         size_t len;
         enum piece p = classify(s + i, n - i, &len);
@@ -154,7 +157,6 @@ static void put_dollar_quoted(struct textbuf *out, const unsigned char *s,
         run = i;
     }
     textbuf_put(out, (const char *)s + run, n - run);
-    textbuf_putc(out, '\'');
 }
 
 void put_cut_marker(struct textbuf *out, size_t cut)
@@ -164,64 +166,139 @@ void put_cut_marker(struct textbuf *out, size_t cut)
     textbuf_put(out, " bytes cut)", 11);
 }
 
-static void put_word(struct textbuf *out, const char *s, size_t len,
-                     size_t max_len, bool command_word)
-{
-    size_t shown = len < max_len ? len : max_len;
-    enum quoting q = choose_quoting((const unsigned char *)s, len, &shown);
+/* A word as up to three slices read as one, so that a redacted argument
+ * (prefix, mask, suffix) is quoted as a whole without being copied
+ * together: the exec path has no memory to assemble it in. */
+struct word {
+    const char *part[3];
+    size_t len[3];
+    size_t count;
+};
 
-    if (len == 0) {
+static const char redact_mask[] = "***";
+
+/* Always inlined, into put_plain_word and put_masked_word only: with the
+ * slice count a constant, the common one-slice word costs what it did
+ * before words could have three slices (one shared out-of-line copy cost
+ * about 80 instructions more per argument). */
+static inline __attribute__((always_inline)) void
+put_word(struct textbuf *out, const struct word *w, size_t max_len,
+         bool command_word)
+{
+    size_t total = 0, budget, shown[3] = { 0, 0, 0 }, shown_total = 0;
+    enum quoting q = QUOTE_NONE;
+    const char *first = NULL;
+
+    for (size_t k = 0; k < w->count; k++) {
+        if (first == NULL && w->len[k] > 0)
+            first = w->part[k];
+        total += w->len[k];
+    }
+    if (total == 0) {
         textbuf_put(out, "''", 2);
         return;
     }
-    /* As a command, NAME=value is an assignment and %1 a job to bash. */
-    if (q == QUOTE_NONE && command_word &&
-        (s[0] == '%' || memchr(s, '=', shown) != NULL))
-        q = QUOTE_SINGLE;
-    switch (q) {
-    case QUOTE_NONE:
-        textbuf_put(out, s, shown);
-        break;
-    case QUOTE_SINGLE:
-        textbuf_putc(out, '\'');
-        textbuf_put(out, s, shown);
-        textbuf_putc(out, '\'');
-        break;
-    case QUOTE_DOLLAR:
-        put_dollar_quoted(out, (const unsigned char *)s, shown);
-        break;
+    budget = total < max_len ? total : max_len;
+    for (size_t k = 0; k < w->count; k++) {
+        size_t room = budget - shown_total;
+        enum quoting qk;
+
+        shown[k] = w->len[k] < room ? w->len[k] : room;
+        qk = choose_quoting((const unsigned char *)w->part[k], w->len[k],
+                            &shown[k]);
+        /* Part of the mask would read as a secret made of stars. */
+        if (w->part[k] == redact_mask && shown[k] < w->len[k]) {
+            shown[k] = 0;
+            qk = QUOTE_NONE;
+        }
+        if (qk > q)
+            q = qk;
+        shown_total += shown[k];
+        if (shown[k] < w->len[k])
+            break;
     }
-    if (shown < len)
-        put_cut_marker(out, len - shown);
+    /* As a command, NAME=value is an assignment and %1 a job to bash. */
+    if (q == QUOTE_NONE && command_word) {
+        bool assignment = first[0] == '%';
+
+        for (size_t k = 0; k < w->count; k++)
+            assignment |= memchr(w->part[k], '=', shown[k]) != NULL;
+        if (assignment)
+            q = QUOTE_SINGLE;
+    }
+    if (q == QUOTE_SINGLE)
+        textbuf_putc(out, '\'');
+    else if (q == QUOTE_DOLLAR)
+        textbuf_put(out, "$'", 2);
+    for (size_t k = 0; k < w->count; k++) {
+        if (q == QUOTE_DOLLAR)
+            put_dollar_quoted(out, (const unsigned char *)w->part[k],
+                              shown[k]);
+        else
+            textbuf_put(out, w->part[k], shown[k]);
+    }
+    if (q != QUOTE_NONE)
+        textbuf_putc(out, '\'');
+    if (shown_total < total)
+        put_cut_marker(out, total - shown_total);
 }
 
 /* A word goes in whole or not at all: a message cut inside $'...' would
  * leave the quote open and make the cut marker look like argument text. */
-static void put_whole_word(struct textbuf *out, const char *s, size_t len,
-                           size_t max_len, bool command_word)
+static inline __attribute__((always_inline)) void
+put_whole_word(struct textbuf *out, const struct word *w, size_t max_len,
+               bool command_word)
 {
     size_t mark = out->len, lost = out->lost;
 
-    put_word(out, s, len, max_len, command_word);
+    put_word(out, w, max_len, command_word);
     if (lost == 0 && out->lost != 0) {
         out->lost += out->len - mark;
         out->len = mark;
     }
 }
 
-void quote_word(struct textbuf *out, const char *s, size_t len, size_t max_len)
+static void put_plain_word(struct textbuf *out, const char *s, size_t len,
+                           size_t max_len, bool command_word)
 {
-    put_whole_word(out, s, len, max_len, false);
+    struct word w = { { s }, { len }, 1 };
+
+    put_whole_word(out, &w, max_len, command_word);
 }
 
-void quote_argv(struct textbuf *out, char *const *argv, size_t max_len)
+/* s with bytes [start, end) shown as the mask.  The cut marker then counts
+ * bytes of the masked word, so that it does not tell the secret's length
+ * either. */
+static void put_masked_word(struct textbuf *out, const char *s, size_t len,
+                            size_t start, size_t end, size_t max_len,
+                            bool command_word)
+{
+    struct word w = { { s, redact_mask, s + end },
+                      { start, sizeof(redact_mask) - 1, len - end }, 3 };
+
+    put_whole_word(out, &w, max_len, command_word);
+}
+
+void quote_word(struct textbuf *out, const char *s, size_t len, size_t max_len)
+{
+    put_plain_word(out, s, len, max_len, false);
+}
+
+void quote_argv(struct textbuf *out, char *const *argv, size_t max_len,
+                const struct redact_rules *redact)
 {
     if (argv == NULL)
         return;
     for (size_t i = 0; argv[i] != NULL; i++) {
+        size_t len = strlen(argv[i]), start, end;
+
         if (i > 0)
             textbuf_putc(out, ' ');
-        put_whole_word(out, argv[i], strlen(argv[i]), max_len, i == 0);
+        if (redact != NULL && redact_span(redact, argv, i, &start, &end) &&
+            start <= end && end <= len)
+            put_masked_word(out, argv[i], len, start, end, max_len, i == 0);
+        else
+            put_plain_word(out, argv[i], len, max_len, i == 0);
     }
 }
 

@@ -52,8 +52,12 @@ void format_render(const struct format *fmt, struct exec_event *ev,
  * "...(N bytes cut)" follows. */
 void quote_word(struct textbuf *out, const char *s, size_t len, size_t max_len);
 
-/* The arguments joined by single spaces, each quoted. */
-void quote_argv(struct textbuf *out, char *const *argv, size_t max_len);
+struct redact_rules;
+
+/* The arguments joined by single spaces, each quoted, with the secrets that
+ * redact finds (NULL: none) shown as "***" inside the still-quoted word. */
+void quote_argv(struct textbuf *out, char *const *argv, size_t max_len,
+                const struct redact_rules *redact);
 
 /* Appends "...(N bytes cut)". */
 void put_cut_marker(struct textbuf *out, size_t cut);

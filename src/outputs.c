@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -13,6 +14,27 @@
 #include "sys.h"
 #include "textbuf.h"
 
+static int devlog_send(const struct output_config *oc, pid_t pid,
+                       const char *msg, size_t len);
+static int devnull_send(const struct output_config *oc, pid_t pid,
+                        const char *msg, size_t len);
+
+struct output {
+    const char *name;
+    int (*send)(const struct output_config *oc, pid_t pid, const char *msg,
+                size_t len);
+    bool takes_path;
+};
+
+/* devlog and socket differ only in where the path comes from. */
+static const struct output outputs[] = {
+    { "devlog", devlog_send, false },
+    { "socket", devlog_send, true },
+    { "devnull", devnull_send, false },
+};
+
+#define OUTPUT_COUNT (sizeof(outputs) / sizeof(outputs[0]))
+
 void output_config_defaults(struct output_config *oc)
 {
     memset(oc, 0, sizeof(*oc));
@@ -22,6 +44,25 @@ void output_config_defaults(struct output_config *oc)
     oc->send_timeout_ms = DEFAULT_SEND_TIMEOUT_MS;
     strcpy(oc->path, "/dev/log");
     strcpy(oc->ident, "execlog");
+}
+
+int output_config_validate(const struct output_config *oc)
+{
+    if (oc->output >= OUTPUT_COUNT || oc->facility > 23 || oc->level > 7 ||
+        oc->send_timeout_ms > 10000 ||
+        memchr(oc->path, '\0', sizeof(oc->path)) == NULL ||
+        memchr(oc->ident, '\0', sizeof(oc->ident)) == NULL)
+        return -EINVAL;
+    for (const char *c = oc->ident; *c != '\0'; c++)
+        if (!output_ident_char(*c))
+            return -EINVAL;
+    return 0;
+}
+
+bool output_ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 
 static long long now_ms(void)
@@ -75,6 +116,7 @@ static size_t syslog_header(char *buf, const struct output_config *oc, pid_t pid
     return n;
 }
 
+
 static int devlog_send(const struct output_config *oc, pid_t pid,
                        const char *msg, size_t len)
 {
@@ -99,17 +141,6 @@ static int devlog_send(const struct output_config *oc, pid_t pid,
     return r;
 }
 
-struct output {
-    const char *name;
-    int (*send)(const struct output_config *oc, pid_t pid, const char *msg,
-                size_t len);
-};
-
-static const struct output outputs[] = {
-    { "devlog", devlog_send },
-};
-
-#define OUTPUT_COUNT (sizeof(outputs) / sizeof(outputs[0]))
 
 int output_find(const char *name)
 {
@@ -117,6 +148,23 @@ int output_find(const char *name)
         if (strcmp(outputs[i].name, name) == 0)
             return (int)i;
     return -ENOENT;
+}
+
+bool output_takes_path(int index)
+{
+    return index >= 0 && (size_t)index < OUTPUT_COUNT &&
+           outputs[index].takes_path;
+}
+
+const char *output_names(void)
+{
+    return "devlog, socket:PATH, devnull";
+}
+
+static int devnull_send(const struct output_config *oc, pid_t pid,
+                        const char *msg, size_t len)
+{
+    return 0;
 }
 
 int output_send(const struct output_config *oc, pid_t pid, const char *msg,

@@ -2,6 +2,7 @@
 #ifndef EXECLOG_OUTPUTS_H
 #define EXECLOG_OUTPUTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -22,8 +23,20 @@ struct output_config {
 
 void output_config_defaults(struct output_config *oc);
 
+/* 0 if oc (read from a cache file) is usable, else -EINVAL. */
+int output_config_validate(const struct output_config *oc);
+
+/* Characters allowed in syslog_ident: nothing that could end the tag. */
+bool output_ident_char(char c);
+
 /* Index of the output called name, or -ENOENT. */
 int output_find(const char *name);
+
+/* Whether the output at index takes a path (name:PATH). */
+bool output_takes_path(int index);
+
+/* The output names, comma-separated, for messages. */
+const char *output_names(void);
 
 /* Sends one line; pid goes into the syslog header.  Returns 0 or a negative
  * errno: no receiver (-ENOENT, -ECONNREFUSED) fails at once, a full queue

@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include "pipeline.h"
+#include "sys.h"
 
 /* Room kept for "...(N bytes cut)" so the marker itself is never cut. */
 #define CUT_MARKER_ROOM 40
@@ -12,8 +14,107 @@
 struct workspace {
     struct config config;
     char work[EVENT_WORK_SIZE];
-    char message[];            /* config.max_message_length bytes */
+    char message[MAX_MESSAGE_LENGTH];
 };
+
+/* What identifies one version of the cache file: a reload renames a new
+ * file into place (new inode), an edit in place changes mtime and ctime. */
+struct cache_identity {
+    uint64_t ino, size;
+    int64_t mtime_sec, ctime_sec;
+    uint32_t mtime_nsec, ctime_nsec, dev_major, dev_minor;
+};
+
+/* The configuration this process loaded last, so that an unchanged cache
+ * costs one statx per exec, not a read and a checksum.  Guarded without a
+ * lock (signal handlers and vfork children may be here): a state word with
+ * a valid bit, a writing bit and a count of readers.  Whoever cannot get
+ * in simply reads the file into its own workspace. */
+static struct {
+    struct cache_identity identity;
+    struct config config;
+} loaded;
+static unsigned loaded_state;
+
+#define LOADED_VALID 1u
+#define LOADED_WRITING 2u
+#define LOADED_READER 4u
+
+static int copy_loaded(const struct cache_identity *id, struct config *cfg)
+{
+    unsigned s = __atomic_load_n(&loaded_state, __ATOMIC_ACQUIRE);
+    int hit;
+
+    do {
+        if (!(s & LOADED_VALID) || (s & LOADED_WRITING))
+            return 0;
+    } while (!__atomic_compare_exchange_n(&loaded_state, &s, s + LOADED_READER,
+                                          true, __ATOMIC_ACQUIRE,
+                                          __ATOMIC_ACQUIRE));
+    hit = memcmp(&loaded.identity, id, sizeof(*id)) == 0;
+    if (hit)
+        memcpy(cfg, &loaded.config, sizeof(*cfg));
+    __atomic_fetch_sub(&loaded_state, LOADED_READER, __ATOMIC_RELEASE);
+    return hit;
+}
+
+static void store_loaded(const struct cache_identity *id,
+                         const struct config *cfg)
+{
+    unsigned s = __atomic_load_n(&loaded_state, __ATOMIC_ACQUIRE);
+
+    do {
+        if (s & ~LOADED_VALID)
+            return;    /* being read or written: keep what is there */
+    } while (!__atomic_compare_exchange_n(&loaded_state, &s, LOADED_WRITING,
+                                          true, __ATOMIC_ACQUIRE,
+                                          __ATOMIC_ACQUIRE));
+    loaded.identity = *id;
+    memcpy(&loaded.config, cfg, sizeof(*cfg));
+    __atomic_store_n(&loaded_state, LOADED_VALID, __ATOMIC_RELEASE);
+}
+
+int config_in_force(const char *path, struct config *cfg, const char **why)
+{
+    struct cache_header header;
+    struct cache_identity id;
+    struct statx stx;
+    int fd, r;
+
+    if (syscall(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW,
+                STATX_BASIC_STATS, &stx) < 0) {
+        r = errno;
+        config_defaults(cfg);
+        if (r == ENOENT)
+            return 1;
+        *why = "it cannot be examined";
+        return -r;
+    }
+    memset(&id, 0, sizeof(id));
+    id.ino = stx.stx_ino;
+    id.size = stx.stx_size;
+    id.mtime_sec = stx.stx_mtime.tv_sec;
+    id.mtime_nsec = stx.stx_mtime.tv_nsec;
+    id.ctime_sec = stx.stx_ctime.tv_sec;
+    id.ctime_nsec = stx.stx_ctime.tv_nsec;
+    id.dev_major = stx.stx_dev_major;
+    id.dev_minor = stx.stx_dev_minor;
+    if (copy_loaded(&id, cfg))
+        return 0;
+    fd = cache_open(path, why);
+    if (fd < 0) {
+        config_defaults(cfg);
+        return fd;
+    }
+    r = cache_read(fd, &header, cfg, NULL, why);
+    sys_close(fd);
+    if (r < 0) {
+        config_defaults(cfg);
+        return r;
+    }
+    store_loaded(&id, cfg);
+    return 0;
+}
 
 static void put_exec_failure(struct textbuf *out, int exec_errno)
 {
@@ -38,6 +139,7 @@ void pipeline_render(const struct config *cfg, struct exec_event *ev,
 
     out->cap = full > CUT_MARKER_ROOM ? full - CUT_MARKER_ROOM : 0;
     ev->max_arg_length = cfg->max_arg_length;
+    ev->redact = &cfg->redact;
     if (exec_errno != 0)
         put_exec_failure(out, exec_errno);
     format_render(&cfg->format, ev, out);
@@ -49,39 +151,52 @@ void pipeline_render(const struct config *cfg, struct exec_event *ev,
     }
 }
 
-static size_t workspace_size(size_t max_message_length)
+/* A cache that is there but unusable means the operator's rules are not
+ * in force; said once per process, through the output in force. */
+static void report_cache_problem(const struct config *cfg, const char *why,
+                                 char *buf, size_t size)
 {
-    size_t page = 4096;
+    static int reported;
+    struct textbuf out;
 
-    return (sizeof(struct workspace) + max_message_length + page - 1) &
-           ~(page - 1);
+    if (!cfg->error_logging || __atomic_exchange_n(&reported, 1, __ATOMIC_RELAXED))
+        return;
+    textbuf_init(&out, buf, size);
+    textbuf_puts(&out, "execlog: " EXECLOG_CACHE_PATH " not used: ");
+    textbuf_puts(&out, why);
+    textbuf_puts(&out, "; built-in defaults apply");
+    output_send(&cfg->output, getpid(), out.data, out.len);
 }
 
 int pipeline_log(struct exec_event *ev, int exec_errno)
 {
     int saved_errno = errno, r;
-    size_t size = workspace_size(DEFAULT_MAX_MESSAGE_LENGTH);
     struct workspace *ws;
+    const char *why = NULL;
     struct textbuf out;
 
     /* MAP_NORESERVE and fresh pages: only the pages written are faulted in,
-     * typically two or three for a short command line. */
-    ws = mmap(NULL, size, PROT_READ | PROT_WRITE,
+     * typically three or four for a short command line. */
+    ws = mmap(NULL, sizeof(*ws), PROT_READ | PROT_WRITE,
               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (ws == MAP_FAILED) {
         r = -errno;
         goto out;
     }
-    r = config_defaults(&ws->config);
-    if (r < 0)
-        goto unmap;
+    if (config_in_force(EXECLOG_CACHE_PATH, &ws->config, &why) < 0)
+        report_cache_problem(&ws->config, why, ws->message,
+                             sizeof(ws->message));
     ev->work = ws->work;
-    textbuf_init(&out, ws->message, ws->config.max_message_length);
-    pipeline_render(&ws->config, ev, exec_errno, &out);
-    r = output_send(&ws->config.output, event_pid(ev), out.data, out.len);
-unmap:
+    if (filter_chain_drops(&ws->config.filters, ev) != NULL) {
+        r = 0;
+    } else {
+        textbuf_init(&out, ws->message, ws->config.max_message_length);
+        pipeline_render(&ws->config, ev, exec_errno, &out);
+        r = output_send(&ws->config.output, event_pid(ev), out.data,
+                        out.len);
+    }
     ev->work = NULL;
-    munmap(ws, size);
+    munmap(ws, sizeof(*ws));
 out:
     errno = saved_errno;
     return r;

@@ -9,6 +9,13 @@
 #include "event.h"
 #include "textbuf.h"
 
+/* Fills cfg with the configuration in force: the cache at path if it is
+ * there and valid (re-read only when the file changed since this process
+ * last loaded it), else the built-in defaults.  Returns 0 (cache), 1 (no
+ * cache: defaults), or a negative errno (unusable cache: defaults, *why
+ * says what is wrong). */
+int config_in_force(const char *path, struct config *cfg, const char **why);
+
 /* Logs ev.  With exec_errno != 0 the line says that an exec logged just
  * before did not happen after all.  Returns 0 or a negative errno; the
  * caller's errno is left as it was. */

@@ -173,6 +173,7 @@ static int exec_search(struct exec_event *ev)
         memcpy(candidate, p, (size_t)(end - p));
         candidate[end - p] = '/';
         memcpy(candidate + (end - p) + (p < end), file, file_len);
+        ev->exe = candidate[0] == '/' ? candidate : NULL;
 
         attempt_or_script(ev, candidate, &logged);
         switch (errno) {

@@ -11,10 +11,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,6 +74,43 @@ static inline int sys_isatty(int fd)
     char termios_buf[128];
 
     return syscall(SYS_ioctl, fd, TCGETS, termios_buf) == 0;
+}
+
+static inline ssize_t sys_readlink(const char *path, char *buf, size_t n)
+{
+    return (ssize_t)syscall(SYS_readlinkat, AT_FDCWD, path, buf, n);
+}
+
+static inline pid_t sys_gettid(void)
+{
+    return (pid_t)syscall(SYS_gettid);
+}
+
+static inline int sys_uname(struct utsname *u)
+{
+    return (int)syscall(SYS_uname, u);
+}
+
+/* The kernel's clock, not clock_gettime(): a preloaded time faker such as
+ * libfaketime wraps that one, with code that need not be async-signal-safe,
+ * and would put its fiction in the audit trail.  The 64-bit variant where
+ * there is one, so that 32-bit hosts get past 2038 whatever their time_t. */
+static inline int sys_clock_realtime(int64_t *sec, long *nsec)
+{
+#ifdef SYS_clock_gettime64
+    struct { int64_t tv_sec; int64_t tv_nsec; } ts;
+
+    if (syscall(SYS_clock_gettime64, CLOCK_REALTIME, &ts) < 0)
+        return -1;
+#else
+    struct timespec ts;
+
+    if (syscall(SYS_clock_gettime, CLOCK_REALTIME, &ts) < 0)
+        return -1;
+#endif
+    *sec = (int64_t)ts.tv_sec;
+    *nsec = (long)ts.tv_nsec;
+    return 0;
 }
 
 #endif

@@ -14,6 +14,9 @@ int main(void)
     srunner_add_suite(sr, event_suite());
     srunner_add_suite(sr, outputs_suite());
     srunner_add_suite(sr, pipeline_suite());
+    srunner_add_suite(sr, cache_suite());
+    srunner_add_suite(sr, filters_suite());
+    srunner_add_suite(sr, redact_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

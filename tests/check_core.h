@@ -8,5 +8,8 @@ Suite *datasources_suite(void);
 Suite *event_suite(void);
 Suite *outputs_suite(void);
 Suite *pipeline_suite(void);
+Suite *cache_suite(void);
+Suite *filters_suite(void);
+Suite *redact_suite(void);
 
 #endif

@@ -161,11 +161,11 @@ START_TEST(argv_is_joined_by_spaces)
     struct textbuf tb;
 
     textbuf_init(&tb, mem, sizeof(mem));
-    quote_argv(&tb, argv, 4096);
+    quote_argv(&tb, argv, 4096, NULL);
     ck_assert_int_eq((int)tb.len, (int)strlen("echo 'two words' '' x"));
     ck_assert(memcmp(tb.data, "echo 'two words' '' x", tb.len) == 0);
     textbuf_init(&tb, mem, sizeof(mem));
-    quote_argv(&tb, NULL, 4096);
+    quote_argv(&tb, NULL, 4096, NULL);
     ck_assert_uint_eq(tb.len, 0);
 }
 END_TEST
@@ -177,11 +177,11 @@ START_TEST(command_word_is_never_an_assignment)
     struct textbuf tb;
 
     textbuf_init(&tb, mem, sizeof(mem));
-    quote_argv(&tb, argv, 4096);
+    quote_argv(&tb, argv, 4096, NULL);
     ck_assert_int_eq((int)tb.len, (int)strlen("'HISTFILE=/dev/null' a=b"));
     ck_assert(memcmp(tb.data, "'HISTFILE=/dev/null' a=b", tb.len) == 0);
     textbuf_init(&tb, mem, sizeof(mem));
-    quote_argv(&tb, job, 4096);
+    quote_argv(&tb, job, 4096, NULL);
     ck_assert(memcmp(tb.data, "'%1' %1", tb.len) == 0);
 }
 END_TEST
@@ -196,7 +196,7 @@ START_TEST(message_cut_never_splits_a_word)
 
     memset(word, '\x01', sizeof(word) - 1);
     textbuf_init(&tb, small, sizeof(small));
-    quote_argv(&tb, argv, 4096);
+    quote_argv(&tb, argv, 4096, NULL);
     /* "cmd ", the first word and a space fit; the second word is dropped
      * whole rather than cut inside its quotes. */
     ck_assert_uint_eq(tb.len, 4 + rendered + 1);

@@ -1,0 +1,291 @@
+/* The execlog command: check, compile and inspect the configuration. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "filters.h"
+#include "ini.h"
+#include "pipeline.h"
+
+/* Exit codes, documented in execlog(8). */
+enum {
+    EXIT_OK = 0,
+    EXIT_INVALID = 1,      /* invalid configuration, or a problem found */
+    EXIT_USAGE = 2,
+    EXIT_DROPPED = 3,      /* explain: a filter drops the command;
+                              status: the hook is not enabled */
+};
+
+static const char *cache_path = EXECLOG_CACHE_PATH;
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+            "Usage: execlog [--cache PATH] COMMAND [ARG...]\n"
+            "\n"
+            "  check [FILE]          validate FILE (default %s)\n"
+            "  reload [FILE]         validate, compile and install the cache\n"
+            "  show                  print the configuration in force\n"
+            "  explain [--] CMD ...  print the line CMD would log, or the\n"
+            "                        filter that would drop it\n"
+            "  status                is the hook enabled, the cache valid\n"
+            "                        and up to date?\n"
+            "\n"
+            "  --cache PATH          use PATH instead of %s\n"
+            "  --help, --version\n"
+            "\n"
+            "Exit status: 0 success, 1 invalid configuration or a problem\n"
+            "found, 2 usage error, 3 explain: dropped by a filter, status:\n"
+            "hook not enabled.\n",
+            EXECLOG_INI_PATH, EXECLOG_CACHE_PATH);
+}
+
+static int cmd_check(const char *ini)
+{
+    static struct cache_file file;
+
+    if (ini_load(ini, &file, stderr) < 0)
+        return EXIT_INVALID;
+    printf("%s: valid\n", ini);
+    return EXIT_OK;
+}
+
+static int cmd_reload(const char *ini)
+{
+    static struct cache_file file;
+    struct stat st;
+    int r;
+
+    if (ini_load(ini, &file, stderr) < 0) {
+        fprintf(stderr, "%s: not installed; the configuration in force is "
+                "unchanged\n", cache_path);
+        return EXIT_INVALID;
+    }
+    if (stat(ini, &st) == 0) {
+        file.header.ini_inode = st.st_ino;
+        file.header.ini_size = (uint64_t)st.st_size;
+        file.header.ini_mtime_sec = st.st_mtim.tv_sec;
+        file.header.ini_mtime_nsec = (uint32_t)st.st_mtim.tv_nsec;
+    }
+    snprintf(file.header.ini_path, sizeof(file.header.ini_path), "%s", ini);
+    r = cache_write(cache_path, &file);
+    if (r < 0) {
+        fprintf(stderr, "%s: cannot write: %s\n", cache_path, strerror(-r));
+        return EXIT_INVALID;
+    }
+    printf("%s: compiled into %s; in force at the next exec\n", ini,
+           cache_path);
+    return EXIT_OK;
+}
+
+/* 0 with the cache's content, 1 when there is no cache, or -errno with
+ * *why when there is one that cannot be used. */
+static int read_cache(struct cache_file *file, const char **why)
+{
+    int fd = cache_open(cache_path, why), r;
+
+    if (fd == -ENOENT)
+        return 1;
+    if (fd < 0)
+        return fd;
+    r = cache_read(fd, &file->header, &file->config, &file->sources, why);
+    close(fd);
+    return r;
+}
+
+static int cmd_show(void)
+{
+    static struct cache_file file;
+    const char *why = NULL;
+    int r = read_cache(&file, &why);
+
+    if (r < 0) {
+        fprintf(stderr, "%s: not used: %s\n", cache_path, why);
+        printf("# %s is not used (%s): built-in defaults apply\n", cache_path,
+               why);
+    } else if (r == 1) {
+        printf("# no %s: built-in defaults apply\n", cache_path);
+    } else {
+        printf("# in force: %s, compiled from %s\n", cache_path,
+               file.header.ini_path);
+    }
+    if (r != 0 && ini_defaults(&file) < 0)
+        return EXIT_INVALID;
+    ini_print(&file, stdout);
+    return r < 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+/* What a shell would pass to execve for CMD: a name without '/' is looked
+ * up on PATH, as bash does before it execs. */
+static const char *shell_lookup(const char *cmd)
+{
+    static char found[4096];
+    const char *path = getenv("PATH");
+
+    if (strchr(cmd, '/') != NULL || path == NULL)
+        return cmd;
+    for (const char *p = path; *p != '\0';) {
+        size_t len = strcspn(p, ":");
+
+        if (len > 0 &&
+            snprintf(found, sizeof(found), "%.*s/%s", (int)len, p, cmd) <
+                (int)sizeof(found) &&
+            access(found, X_OK) == 0)
+            return found;
+        p += len + (p[len] == ':');
+    }
+    return cmd;
+}
+
+static int cmd_explain(char **argv)
+{
+    static struct config cfg;
+    static char work[EVENT_WORK_SIZE], message[MAX_MESSAGE_LENGTH];
+    extern char **environ;
+    struct exec_event ev = { .exec_call = "execve",
+                             .filename = shell_lookup(argv[0]),
+                             .fd = -1, .argv = argv, .envp = environ,
+                             .work = work };
+    const char *why = NULL, *dropped;
+    struct textbuf out;
+
+    if (config_in_force(cache_path, &cfg, &why) < 0)
+        fprintf(stderr, "%s: not used: %s; built-in defaults apply\n",
+                cache_path, why);
+    dropped = filter_chain_drops(&cfg.filters, &ev);
+    if (dropped != NULL) {
+        printf("not logged: dropped by filter %s\n", dropped);
+        return EXIT_DROPPED;
+    }
+    textbuf_init(&out, message, cfg.max_message_length);
+    pipeline_render(&cfg, &ev, 0, &out);
+    printf("%.*s\n", (int)out.len, out.data);
+    return EXIT_OK;
+}
+
+/* Whether /etc/ld.so.preload lists our library (by its file name, so a
+ * library installed under another prefix counts too). */
+static int hook_listed(char *found, size_t size)
+{
+    FILE *f = fopen("/etc/ld.so.preload", "re");
+    char line[4096];
+    int listed = 0;
+
+    if (f == NULL)
+        return 0;
+    while (!listed && fgets(line, sizeof(line), f) != NULL) {
+        char *word = strtok(line, " \t\n:");
+
+        for (; word != NULL && !listed; word = strtok(NULL, " \t\n:")) {
+            const char *base = strrchr(word, '/');
+
+            if (word[0] != '#' &&
+                strcmp(base != NULL ? base + 1 : word, "libexeclog.so") == 0) {
+                snprintf(found, size, "%s", word);
+                listed = 1;
+            }
+        }
+    }
+    fclose(f);
+    return listed;
+}
+
+static int cmd_status(void)
+{
+    static struct cache_file file;
+    const char *why = NULL;
+    char lib[4096];
+    struct stat st;
+    int listed = hook_listed(lib, sizeof(lib)), r, status = EXIT_OK;
+
+    if (listed)
+        printf("hook: enabled (%s in /etc/ld.so.preload)\n", lib);
+    else
+        printf("hook: not enabled (no libexeclog.so in /etc/ld.so.preload)\n");
+    r = read_cache(&file, &why);
+    if (r == 1) {
+        printf("cache: none; built-in defaults apply (run execlog reload)\n");
+    } else if (r < 0) {
+        printf("cache: %s is not used: %s; built-in defaults apply\n",
+               cache_path, why);
+        status = EXIT_INVALID;
+    } else if (stat(file.header.ini_path, &st) < 0) {
+        printf("cache: valid; its ini %s is gone\n", file.header.ini_path);
+    } else if ((uint64_t)st.st_ino != file.header.ini_inode ||
+               (uint64_t)st.st_size != file.header.ini_size ||
+               st.st_mtim.tv_sec != file.header.ini_mtime_sec ||
+               (uint32_t)st.st_mtim.tv_nsec != file.header.ini_mtime_nsec) {
+        printf("cache: valid, but %s changed since the last reload (run "
+               "execlog reload)\n", file.header.ini_path);
+        status = EXIT_INVALID;
+    } else {
+        printf("cache: valid and up to date with %s\n", file.header.ini_path);
+    }
+    if (status == EXIT_OK && !listed)
+        status = EXIT_DROPPED;
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "cache", required_argument, NULL, 'c' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *command;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "+c:hV", options, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            cache_path = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        case 'V':
+            printf("execlog %s\n", PACKAGE_VERSION);
+            return EXIT_OK;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    command = argv[optind++];
+    if (strcmp(command, "explain") == 0) {
+        if (optind < argc && strcmp(argv[optind], "--") == 0)
+            optind++;
+        if (optind >= argc) {
+            fprintf(stderr, "execlog explain: which command?\n");
+            return EXIT_USAGE;
+        }
+        return cmd_explain(argv + optind);
+    }
+    if ((strcmp(command, "check") == 0 || strcmp(command, "reload") == 0) &&
+        argc - optind <= 1) {
+        const char *ini = optind < argc ? argv[optind] : EXECLOG_INI_PATH;
+
+        return command[0] == 'c' ? cmd_check(ini) : cmd_reload(ini);
+    }
+    if (strcmp(command, "show") == 0 && optind == argc)
+        return cmd_show();
+    if (strcmp(command, "status") == 0 && optind == argc)
+        return cmd_status();
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,162 @@
+#!/bin/bash
+# The configuration end to end, as an operator uses it: /etc/execlog.ini,
+# `execlog reload`, then real commands under the library in a real
+# /etc/ld.so.preload (private mount namespace, overlay on /etc).
+set -euo pipefail
+
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+build=${builddir:-.}
+lib=${EXECLOG_LIB:-$build/src/.libs/libexeclog.so}
+cli=$build/src/execlog
+[ -f "$lib" ] && [ -x "$cli" ] || { echo "build the library and execlog first"; exit 99; }
+# The library reads the cache at the path compiled into it; the sandbox can
+# only stand in for /etc.
+if ! "$cli" --help | grep -q ' /etc/execlog.cache'; then
+    echo "SKIP: built with a cache outside /etc (configure --sysconfdir=/etc)"
+    exit 77
+fi
+
+work=$(mktemp -d /tmp/execlog-config.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"
+mkdir "$work/bin"
+for prog in mysql curl sshpass cronjob ls; do
+    cp /bin/true "$work/bin/$prog"
+done
+cp /bin/bash "$work/bin/cronjob"
+
+cat > "$work/steps.sh" <<SH
+set -u
+cli=$cli
+bin=$work/bin
+ini=/etc/execlog.ini
+say() { echo "== \$*" >&2; }
+put_ini() { printf '%s\n' "\$@" > \$ini; chmod 644 \$ini; }
+
+say shipped ini
+install -m 644 "$srcdir/etc/execlog.ini" \$ini
+\$cli check \$ini >&2 || echo "FAIL shipped ini rejected"
+
+say defaults: redaction on, each secret hidden
+\$cli reload >&2
+\$bin/mysql -pS3cret marker-mysql
+\$bin/mysql --password=S3cret marker-mysql-long
+\$bin/curl -u bob:S3cret https://example.invalid/marker-curl
+\$bin/curl https://alice:S3cret@example.invalid/marker-url
+\$bin/sshpass -p S3cret marker-sshpass
+
+say message_format renders exactly
+put_ini 'message_format = "FMT uid=%{uid} cwd=%{cwd} argc=%{argc} :: %{cmdline}"'
+\$cli reload >&2
+cd /tmp && /bin/true marker-format two && cd /
+
+say a reload changes what this running bash logs next
+put_ini 'message_format = "SECOND %{cmdline}"'
+\$cli reload >&2
+/bin/true marker-after-reload
+
+say an invalid ini keeps the previous rules
+put_ini 'message_format = "THIRD %{nosuch}"'
+\$cli reload >&2 && echo "FAIL invalid ini reloaded"
+/bin/true marker-after-bad-reload
+
+say filters
+for chain in exclude_comm:ls exclude_uid:0 exclude_uid:root only_uid:0 \
+             only_uid:65534 exclude_spawns_of:cronjob; do
+    put_ini "filter_chain = \"\$chain\"" 'message_format = "F %{cmdline}"'
+    \$cli reload >&2
+    \$bin/ls marker-filter-\$chain-ls
+    /bin/true marker-filter-\$chain-true
+    # Trailing ':' so no shell execs its last command in place: the whole
+    # subtree stays below the process named cronjob.
+    \$bin/cronjob -c "/bin/true marker-filter-\$chain-cron; sh -c '/bin/true marker-filter-\$chain-deep; :'; :"
+    \$cli explain -- \$bin/ls x > $work/explain-\$chain.out 2>&1 || echo "rc=\$?" >> $work/explain-\$chain.out
+done
+
+say a tampered cache is refused once per process, defaults apply
+put_ini 'message_format = "TAMPER %{cmdline}"'
+\$cli reload >&2
+printf 'X' | dd of=/etc/execlog.cache bs=1 seek=600 conv=notrunc status=none
+/bin/true marker-tampered
+\$cli status > $work/status-tampered.out 2>&1 || true
+
+say a group-writable cache is refused
+\$cli reload >&2
+chmod g+w /etc/execlog.cache
+/bin/true marker-groupwritable
+\$cli show > $work/show-groupwritable.out 2>&1 || true
+chmod g-w /etc/execlog.cache
+/bin/true marker-restored
+SH
+
+status=0
+"$srcdir/tests/sandbox.sh" --preload "$lib" --sink "$work/log" -- \
+    bash "$work/steps.sh" > "$work/out" 2>&1 || status=$?
+[ $status -eq 77 ] && exit 77
+log=$work/log
+fail=0
+no() { echo "FAIL: $*"; fail=1; }
+count() { grep -c -e "$1" "$log" || true; }
+expect_lines() {  # PATTERN N WHAT
+    local n
+    n=$(count "$1")
+    [ "$n" = "$2" ] || no "$3: $n lines match '$1', expected $2"
+}
+
+grep FAIL "$work/out" && fail=1
+
+# Redaction keeps the event and hides the secret.
+grep -q S3cret "$log" && no "a secret reached the log: $(grep S3cret "$log")"
+expect_lines "mysql '-p\*\*\*' marker-mysql$" 1 "mysql -p"
+expect_lines "mysql '--password=\*\*\*' marker-mysql-long$" 1 "--password="
+expect_lines "curl -u 'bob:\*\*\*' https://example.invalid/marker-curl$" 1 "curl -u"
+expect_lines "curl 'https://alice:\*\*\*@example.invalid/marker-url'$" 1 "URL credentials"
+expect_lines "sshpass -p '\*\*\*' marker-sshpass$" 1 "sshpass -p"
+
+# message_format renders exactly.
+expect_lines "^<86>execlog\[[0-9]*\]: FMT uid=0 cwd=/tmp argc=3 :: /bin/true marker-format two$" 1 "message_format"
+expect_lines "]: SECOND /bin/true marker-after-reload$" 1 "reload in a running bash"
+expect_lines "]: SECOND /bin/true marker-after-bad-reload$" 1 "invalid ini keeps previous rules"
+expect_lines "THIRD" 0 "invalid format never in force"
+
+# Filters: which markers got through.
+check_filter() {  # CHAIN LOGGED-SUFFIXES...
+    local chain=$1 kind
+    shift
+    for kind in ls true cron deep; do
+        local want=0
+        case " $* " in *" $kind "*) want=1 ;; esac
+        expect_lines "F .*marker-filter-$chain-$kind\$" "$want" "$chain ($kind)"
+    done
+}
+check_filter exclude_comm:ls true cron deep
+check_filter exclude_uid:0
+check_filter exclude_uid:root
+check_filter only_uid:0 ls true cron deep
+check_filter only_uid:65534
+check_filter exclude_spawns_of:cronjob ls true
+grep -q "dropped by filter exclude_comm" "$work/explain-exclude_comm:ls.out" ||
+    no "explain does not name exclude_comm: $(cat "$work/explain-exclude_comm:ls.out")"
+grep -q "rc=3" "$work/explain-exclude_comm:ls.out" || no "explain of a dropped command must exit 3"
+grep -q "F $work/bin/ls x" "$work/explain-only_uid:0.out" ||
+    no "explain does not print the line: $(cat "$work/explain-only_uid:0.out")"
+
+# Tampered and unsafe caches: defaults, and the reason said.
+expect_lines "filename:/bin/true\]: /bin/true marker-tampered$" 1 "tampered cache: defaults"
+grep -q "execlog.cache not used: its checksum does not match" "$log" ||
+    no "no error line for the tampered cache"
+grep -q "checksum does not match" "$work/status-tampered.out" ||
+    no "status does not report the tampered cache"
+expect_lines "filename:/bin/true\]: /bin/true marker-groupwritable$" 1 "group-writable cache: defaults"
+grep -q "not used: it is writable by group or others" "$log" ||
+    no "no error line for the group-writable cache"
+grep -q "writable by group or others" "$work/show-groupwritable.out" ||
+    no "show does not report the group-writable cache"
+expect_lines "TAMPER /bin/true marker-restored$" 1 "cache in force again"
+
+if [ $fail -ne 0 ]; then
+    echo "--- steps output"; cat "$work/out"
+    echo "--- log"; cat "$log"
+    exit 1
+fi
+echo "configuration: all checks passed"
