@@ -410,18 +410,56 @@ static int open_checked(const char *path, FILE *diag)
     return fd;
 }
 
+/* libconfuse 3.3 counts every '#' comment as two lines, so its line
+ * numbers drift by one per comment above the error.  Comments are blanked
+ * out here (their newlines kept) before libconfuse sees the text. */
+static void blank_comments(char *text, size_t len)
+{
+    char quote = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+
+        if (quote != 0) {
+            if (c == '\\' && quote == '"' && i + 1 < len)
+                i++;
+            else if (c == quote || c == '\n')
+                quote = 0;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '#') {
+            while (i < len && text[i] != '\n')
+                text[i++] = ' ';
+        }
+    }
+}
+
+#define INI_MAX_SIZE (1 << 20)
+
 int ini_load(const char *path, struct cache_file *out, FILE *diag)
 {
     int fd = open_checked(path, diag), r;
+    static char text[INI_MAX_SIZE];
+    size_t len = 0;
+    ssize_t n;
     FILE *fp;
 
     if (fd < 0)
         return fd;
-    fp = fdopen(fd, "r");
-    if (fp == NULL) {
-        close(fd);
-        return -errno;
+    while ((n = read(fd, text + len, sizeof(text) - len)) > 0)
+        len += (size_t)n;
+    r = n < 0 ? -errno : 0;
+    close(fd);
+    if (r == 0 && len == sizeof(text)) {
+        fprintf(diag, "%s: larger than %d bytes\n", path, INI_MAX_SIZE);
+        r = -EFBIG;
     }
+    if (r < 0)
+        return r;
+    blank_comments(text, len);
+    fp = fmemopen(text, len, "r");
+    if (fp == NULL)
+        return -errno;
     r = parse_stream(fp, path, out, diag);
     fclose(fp);
     return r;
@@ -429,7 +467,8 @@ int ini_load(const char *path, struct cache_file *out, FILE *diag)
 
 int ini_defaults(struct cache_file *out)
 {
-    FILE *fp = fmemopen((void *)"", 0, "r"), *diag = stderr;
+    static char empty[1];
+    FILE *fp = fmemopen(empty, 0, "r"), *diag = stderr;
     int r;
 
     if (fp == NULL)
