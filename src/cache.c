@@ -40,7 +40,7 @@ int config_validate(const struct config *cfg)
         cfg->max_arg_length > MAX_ARG_LENGTH ||
         cfg->max_message_length < MIN_MESSAGE_LENGTH ||
         cfg->max_message_length > MAX_MESSAGE_LENGTH ||
-        cfg->output_format != OUTPUT_FORMAT_TEXT || cfg->error_logging > 1)
+        cfg->output_format > OUTPUT_FORMAT_JSON || cfg->error_logging > 1)
         return -EINVAL;
     return 0;
 }

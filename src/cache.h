@@ -24,7 +24,7 @@
 #define MAX_ARG_LENGTH 131072
 #define MAX_SEND_TIMEOUT_MS 10000
 
-enum output_format { OUTPUT_FORMAT_TEXT };
+enum output_format { OUTPUT_FORMAT_TEXT, OUTPUT_FORMAT_JSON };
 
 struct config {
     struct format format;

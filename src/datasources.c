@@ -19,7 +19,10 @@
 static void put_word(struct exec_event *ev, struct textbuf *out, const char *s,
                      size_t len)
 {
-    quote_word(out, s, len, ev->max_arg_length);
+    if (ev->raw_values)
+        textbuf_put(out, s, len < ev->max_arg_length ? len : ev->max_arg_length);
+    else
+        quote_word(out, s, len, ev->max_arg_length);
 }
 
 static void put_user(struct exec_event *ev, struct textbuf *out, uid_t uid)

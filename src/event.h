@@ -22,6 +22,9 @@ struct exec_event {
     size_t max_arg_length;   /* longer arguments are cut, with a marker */
     char *work;              /* scratch for lookups (EVENT_WORK_SIZE bytes) */
     const struct redact_rules *redact;   /* secrets to mask; NULL: none */
+    /* Values as they are, unquoted, for structured outputs (journald
+     * fields, JSON strings) that carry bytes without ambiguity. */
+    bool raw_values;
     /* The program's absolute path when the wrapper knows it (execvp's
      * candidate, a spawned child's /proc/PID/exe); NULL: event_exe derives
      * it from filename. */

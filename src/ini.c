@@ -174,45 +174,41 @@ static int check_redact(cfg_t *cfg, cfg_opt_t *opt)
 
 static int check_output(cfg_t *cfg, cfg_opt_t *opt)
 {
-    struct output_config *oc = &parse.out->config.output;
     const char *value = value_of(opt), *colon = strchr(value, ':');
     size_t name_len = colon != NULL ? (size_t)(colon - value) : strlen(value);
     char name[32];
-    int index;
+    int r;
 
     snprintf(name, sizeof(name), "%.*s", (int)name_len, value);
-    index = output_find(name);
-    if (index < 0) {
-        cfg_error(cfg, "output: unknown output '%s' (this version has: %s)",
-                  name, output_names());
+    r = output_select(&parse.out->config.output, name,
+                      colon != NULL ? colon + 1 : NULL);
+    if (r == -ENOENT) {
+        cfg_error(cfg, "output: unknown output '%s' (one of: %s)", name,
+                  output_names());
         return -1;
     }
-    if (output_takes_path(index) != (colon != NULL)) {
-        cfg_error(cfg, colon != NULL ? "output: '%s' takes no argument"
-                                     : "output: '%s' needs a path: %s:PATH",
-                  name, name);
+    if (r < 0) {
+        cfg_error(cfg, "output: '%s' %s", value,
+                  colon != NULL ? "takes no argument, or its path is not "
+                                  "absolute or too long"
+                                : "needs an absolute path: NAME:/PATH");
         return -1;
-    }
-    oc->output = (uint16_t)index;
-    if (colon != NULL) {
-        if (colon[1] != '/' || strlen(colon + 1) >= sizeof(oc->path)) {
-            cfg_error(cfg, "output: the path must be absolute and shorter "
-                      "than %zu bytes", sizeof(oc->path));
-            return -1;
-        }
-        strcpy(oc->path, colon + 1);
     }
     return copy_source(parse.out->sources.output, value, cfg, opt);
 }
 
 static int check_output_format(cfg_t *cfg, cfg_opt_t *opt)
 {
-    if (strcmp(value_of(opt), "text") != 0) {
-        cfg_error(cfg, "output_format: '%s' is not available (this version "
-                  "has: text)", value_of(opt));
+    const char *v = value_of(opt);
+
+    if (strcmp(v, "text") == 0) {
+        parse.out->config.output_format = OUTPUT_FORMAT_TEXT;
+    } else if (strcmp(v, "json") == 0) {
+        parse.out->config.output_format = OUTPUT_FORMAT_JSON;
+    } else {
+        cfg_error(cfg, "output_format: unknown format '%s' (text or json)", v);
         return -1;
     }
-    parse.out->config.output_format = OUTPUT_FORMAT_TEXT;
     return 0;
 }
 
@@ -506,7 +502,8 @@ void ini_print(const struct cache_file *file, FILE *to)
     print_quoted(to, "message_format", s->message_format);
     print_quoted(to, "filter_chain", s->filter_chain);
     print_quoted(to, "output", s->output);
-    fprintf(to, "output_format = text\n");
+    fprintf(to, "output_format = %s\n",
+            c->output_format == OUTPUT_FORMAT_JSON ? "json" : "text");
     fprintf(to, "syslog_ident = %s\n", c->output.ident);
     fprintf(to, "syslog_facility = %s\n",
             name_of(facilities, c->output.facility << 3));

@@ -1,36 +1,47 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdbool.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syslog.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "datasources.h"
+#include "fields.h"
 #include "outputs.h"
 #include "sys.h"
 #include "textbuf.h"
 
-static int devlog_send(const struct output_config *oc, pid_t pid,
-                       const char *msg, size_t len);
-static int devnull_send(const struct output_config *oc, pid_t pid,
-                        const char *msg, size_t len);
+typedef int output_fn(const struct output_config *oc,
+                      const struct output_message *m);
+
+static output_fn devlog_send, journald_send, file_send, stdout_send,
+    stderr_send, devnull_send;
+
+enum output_arg { NO_ARG, PATH_ARG };
 
 struct output {
     const char *name;
-    int (*send)(const struct output_config *oc, pid_t pid, const char *msg,
-                size_t len);
-    bool takes_path;
+    output_fn *send;
+    enum output_arg arg;
+    const char *default_path;
 };
 
 /* devlog and socket differ only in where the path comes from. */
 static const struct output outputs[] = {
-    { "devlog", devlog_send, false },
-    { "socket", devlog_send, true },
-    { "devnull", devnull_send, false },
+    { "devlog", devlog_send, NO_ARG, "/dev/log" },
+    { "socket", devlog_send, PATH_ARG, NULL },
+    { "devnull", devnull_send, NO_ARG, "" },
+    { "journald", journald_send, NO_ARG, "/run/systemd/journal/socket" },
+    { "file", file_send, PATH_ARG, NULL },
+    { "stdout", stdout_send, NO_ARG, "" },
+    { "stderr", stderr_send, NO_ARG, "" },
 };
 
 #define OUTPUT_COUNT (sizeof(outputs) / sizeof(outputs[0]))
@@ -38,12 +49,40 @@ static const struct output outputs[] = {
 void output_config_defaults(struct output_config *oc)
 {
     memset(oc, 0, sizeof(*oc));
-    oc->output = (uint16_t)output_find("devlog");
     oc->facility = LOG_AUTHPRIV >> 3;
     oc->level = LOG_INFO;
     oc->send_timeout_ms = DEFAULT_SEND_TIMEOUT_MS;
-    strcpy(oc->path, "/dev/log");
     strcpy(oc->ident, "execlog");
+    output_select(oc, "devlog", NULL);
+}
+
+int output_select(struct output_config *oc, const char *name, const char *arg)
+{
+    for (size_t i = 0; i < OUTPUT_COUNT; i++) {
+        const struct output *o = &outputs[i];
+
+        if (strcmp(o->name, name) != 0)
+            continue;
+        if ((o->arg == PATH_ARG) != (arg != NULL))
+            return -EINVAL;
+        if (arg != NULL && (arg[0] != '/' || strlen(arg) >= sizeof(oc->path)))
+            return -EINVAL;
+        if (arg == NULL)
+            arg = o->default_path;
+        oc->output = (uint16_t)i;
+        /* arg may be oc->path itself. */
+        memmove(oc->path, arg, strlen(arg) + 1);
+        memset(oc->path + strlen(oc->path), 0,
+               sizeof(oc->path) - strlen(oc->path));
+        return 0;
+    }
+    return -ENOENT;
+}
+
+bool output_ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 
 int output_config_validate(const struct output_config *oc)
@@ -51,7 +90,8 @@ int output_config_validate(const struct output_config *oc)
     if (oc->output >= OUTPUT_COUNT || oc->facility > 23 || oc->level > 7 ||
         oc->send_timeout_ms > 10000 ||
         memchr(oc->path, '\0', sizeof(oc->path)) == NULL ||
-        memchr(oc->ident, '\0', sizeof(oc->ident)) == NULL)
+        memchr(oc->ident, '\0', sizeof(oc->ident)) == NULL ||
+        oc->ident[0] == '\0')
         return -EINVAL;
     for (const char *c = oc->ident; *c != '\0'; c++)
         if (!output_ident_char(*c))
@@ -59,10 +99,19 @@ int output_config_validate(const struct output_config *oc)
     return 0;
 }
 
-bool output_ident_char(char c)
+const char *output_names(void)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+    return "devlog, journald, socket:PATH, file:PATH, stdout, stderr, devnull";
+}
+
+const char *output_name(const struct output_config *oc)
+{
+    return outputs[oc->output].name;
+}
+
+bool output_has_path(const struct output_config *oc)
+{
+    return outputs[oc->output].arg == PATH_ARG;
 }
 
 static long long now_ms(void)
@@ -75,7 +124,7 @@ static long long now_ms(void)
 
 /* A full receive queue (a busy or stopped syslog daemon) is waited for, but
  * never longer than the timeout: the exec must go on. */
-static int send_bounded(int fd, struct msghdr *mh, unsigned timeout_ms)
+static int send_bounded(int fd, const struct msghdr *mh, unsigned timeout_ms)
 {
     long long deadline = now_ms() + timeout_ms;
 
@@ -97,80 +146,242 @@ static int send_bounded(int fd, struct msghdr *mh, unsigned timeout_ms)
     }
 }
 
+/* A datagram socket connected to path, or a negative errno: no receiver
+ * costs no wait. */
+static int connect_datagram(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    memcpy(addr.sun_path, path, strnlen(path, sizeof(addr.sun_path)));
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    if (sys_connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        int r = -errno;
+
+        sys_close(fd);
+        return r;
+    }
+    return fd;
+}
+
 /* "<PRI>ident[pid]: " as in RFC 3164, which journald and rsyslog both read;
  * no timestamp, the receiver stamps the line itself. */
 static size_t syslog_header(char *buf, const struct output_config *oc, pid_t pid)
 {
-    size_t n = 0;
+    size_t n = 0, ident = strnlen(oc->ident, OUTPUT_IDENT_MAX);
 
     buf[n++] = '<';
     n += format_u64(buf + n, (uint64_t)oc->facility * 8 + oc->level);
     buf[n++] = '>';
-    memcpy(buf + n, oc->ident, strnlen(oc->ident, OUTPUT_IDENT_MAX));
-    n += strnlen(oc->ident, OUTPUT_IDENT_MAX);
+    memcpy(buf + n, oc->ident, ident);
+    n += ident;
     buf[n++] = '[';
     n += format_u64(buf + n, (uint64_t)pid);
-    buf[n++] = ']';
-    buf[n++] = ':';
-    buf[n++] = ' ';
-    return n;
+    memcpy(buf + n, "]: ", 3);
+    return n + 3;
 }
 
-
-static int devlog_send(const struct output_config *oc, pid_t pid,
-                       const char *msg, size_t len)
+static int devlog_send(const struct output_config *oc,
+                       const struct output_message *m)
 {
     char header[8 + OUTPUT_IDENT_MAX + 24];
     struct iovec iov[2] = {
-        { .iov_base = header, .iov_len = syslog_header(header, oc, pid) },
-        { .iov_base = (void *)msg, .iov_len = len },
+        { .iov_base = header, .iov_len = syslog_header(header, oc, m->pid) },
+        { .iov_base = (void *)m->text, .iov_len = m->len },
     };
     struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    int fd, r;
+    int fd = connect_datagram(oc->path), r;
 
-    memcpy(addr.sun_path, oc->path, strnlen(oc->path, sizeof(addr.sun_path)));
-    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        return -errno;
-    if (sys_connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-        r = -errno;
-    else
-        r = send_bounded(fd, &mh, oc->send_timeout_ms);
+        return fd;
+    r = send_bounded(fd, &mh, oc->send_timeout_ms);
     sys_close(fd);
     return r;
 }
 
-
-int output_find(const char *name)
-{
-    for (size_t i = 0; i < OUTPUT_COUNT; i++)
-        if (strcmp(outputs[i].name, name) == 0)
-            return (int)i;
-    return -ENOENT;
-}
-
-bool output_takes_path(int index)
-{
-    return index >= 0 && (size_t)index < OUTPUT_COUNT &&
-           outputs[index].takes_path;
-}
-
-const char *output_names(void)
-{
-    return "devlog, socket:PATH, devnull";
-}
-
-static int devnull_send(const struct output_config *oc, pid_t pid,
-                        const char *msg, size_t len)
+static int devnull_send(const struct output_config *oc,
+                        const struct output_message *m)
 {
     return 0;
 }
 
-int output_send(const struct output_config *oc, pid_t pid, const char *msg,
-                size_t len)
+/* "2026-11-22T13:25:07Z ident[pid]: line\n" in one writev, so lines from
+ * parallel writers never interleave in an O_APPEND file. */
+static int write_line(int fd, const struct output_config *oc,
+                      const struct output_message *m)
+{
+    char stamp[48], header[8 + OUTPUT_IDENT_MAX + 24];
+    struct exec_event now = { .fd = -1 };
+    struct textbuf tb;
+    size_t h = syslog_header(header, oc, m->pid);
+    int datetime = datasource_find("datetime", 8);
+
+    textbuf_init(&tb, stamp, sizeof(stamp) - 1);
+    datasource_render((unsigned)datetime, m->ev != NULL ? m->ev : &now, NULL,
+                      0, &tb);
+    textbuf_putc(&tb, ' ');
+    {
+        /* The header without its "<PRI>". */
+        const char *tag = (const char *)memchr(header, '>', h) + 1;
+        struct iovec iov[4] = {
+            { .iov_base = tb.data, .iov_len = tb.len },
+            { .iov_base = (void *)tag, .iov_len = h - (size_t)(tag - header) },
+            { .iov_base = (void *)m->text, .iov_len = m->len },
+            { .iov_base = (void *)"\n", .iov_len = 1 },
+        };
+
+        return sys_writev(fd, iov, 4) < 0 ? -errno : 0;
+    }
+}
+
+static int file_send(const struct output_config *oc,
+                     const struct output_message *m)
+{
+    int fd = sys_open_mode(oc->path, O_WRONLY | O_APPEND | O_CREAT |
+                                         O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+                           0600),
+        r;
+
+    if (fd < 0)
+        return -errno;
+    r = write_line(fd, oc, m);
+    sys_close(fd);
+    return r;
+}
+
+static int stdout_send(const struct output_config *oc,
+                       const struct output_message *m)
+{
+    return write_line(STDOUT_FILENO, oc, m);
+}
+
+static int stderr_send(const struct output_config *oc,
+                       const struct output_message *m)
+{
+    return write_line(STDERR_FILENO, oc, m);
+}
+
+/* journald's native protocol, every field in the binary form
+ * (KEY\n, 64-bit little-endian length, value, \n), which carries newlines
+ * and any byte. */
+static void put_field(struct textbuf *out, const char *key, const char *prefix,
+                      const char *value, size_t len)
+{
+    unsigned char size[8];
+    size_t mark = out->len, lost = out->lost;
+
+    for (int i = 0; i < 8; i++)
+        size[i] = (unsigned char)((uint64_t)len >> (8 * i));
+    textbuf_puts(out, prefix);
+    textbuf_puts(out, key);
+    textbuf_putc(out, '\n');
+    textbuf_put(out, (const char *)size, sizeof(size));
+    textbuf_put(out, value, len);
+    textbuf_putc(out, '\n');
+    /* Whole fields only: a cut one would corrupt the entry. */
+    if (lost == 0 && out->lost != 0) {
+        out->len = mark;
+        out->lost = 0;
+    }
+}
+
+static void put_number_field(struct textbuf *out, const char *key, uint64_t v)
+{
+    char digits[24];
+
+    put_field(out, key, "", digits, format_u64(digits, v));
+}
+
+static void journal_visit(void *ctx, const char *key, const char *value,
+                          size_t len, bool numeric)
+{
+    put_field(ctx, key, "EXECLOG_", value, len);
+}
+
+/* Sends the payload as a sealed memfd, as journald expects for entries
+ * too large for a datagram. */
+static int send_memfd(int sock, const char *data, size_t len)
+{
+    char control[CMSG_SPACE(sizeof(int))] = { 0 };
+    struct msghdr mh = { .msg_control = control,
+                         .msg_controllen = sizeof(control) };
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&mh);
+    int fd = (int)syscall(SYS_memfd_create, "execlog",
+                          MFD_CLOEXEC | MFD_ALLOW_SEALING),
+        r = 0;
+
+    if (fd < 0)
+        return -errno;
+    while (r == 0 && len > 0) {
+        ssize_t n = (ssize_t)syscall(SYS_write, fd, data, len);
+
+        if (n < 0 && errno != EINTR)
+            r = -errno;
+        if (n > 0) {
+            data += n;
+            len -= (size_t)n;
+        }
+    }
+    if (r == 0 && syscall(SYS_fcntl, fd, F_ADD_SEALS,
+                          F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
+                              F_SEAL_SEAL) < 0)
+        r = -errno;
+    if (r == 0) {
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+        if (sys_sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+            r = -errno;
+    }
+    sys_close(fd);
+    return r;
+}
+
+/* Fixed, so that `journalctl MESSAGE_ID=...` finds every execlog entry. */
+#define EXECLOG_MESSAGE_ID "7b1c9f3e5a2d4c8e9f0a1b2c3d4e5f60"
+
+static int journald_send(const struct output_config *oc,
+                         const struct output_message *m)
+{
+    char *value = m->scratch, *payload = m->scratch + OUTPUT_VALUE_SIZE;
+    struct textbuf out;
+    struct iovec iov;
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+    int fd, r;
+
+    textbuf_init(&out, payload, OUTPUT_PAYLOAD_SIZE);
+    put_field(&out, "MESSAGE", "", m->text, m->len);
+    put_field(&out, "MESSAGE_ID", "", EXECLOG_MESSAGE_ID,
+              strlen(EXECLOG_MESSAGE_ID));
+    put_field(&out, "SYSLOG_IDENTIFIER", "", oc->ident, strlen(oc->ident));
+    put_number_field(&out, "SYSLOG_FACILITY", oc->facility);
+    put_number_field(&out, "PRIORITY", oc->level);
+    put_number_field(&out, "SYSLOG_PID", (uint64_t)m->pid);
+    if (m->ev != NULL) {
+        size_t cut = fields_visit(m->ev, value, OUTPUT_VALUE_SIZE,
+                                  journal_visit, &out);
+
+        if (cut != 0)
+            put_number_field(&out, "EXECLOG_ARGV_CUT", cut);
+    }
+    fd = connect_datagram(oc->path);
+    if (fd < 0)
+        return fd;
+    iov.iov_base = out.data;
+    iov.iov_len = out.len;
+    r = send_bounded(fd, &mh, oc->send_timeout_ms);
+    if (r == -EMSGSIZE || r == -ENOBUFS)
+        r = send_memfd(fd, out.data, out.len);
+    sys_close(fd);
+    return r;
+}
+
+int output_send(const struct output_config *oc, const struct output_message *m)
 {
     if (oc->output >= OUTPUT_COUNT)
         return -EINVAL;
-    return outputs[oc->output].send(oc, pid, msg, len);
+    return outputs[oc->output].send(oc, m);
 }

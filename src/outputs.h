@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "event.h"
+
 #define OUTPUT_PATH_MAX 108       /* sun_path */
 #define OUTPUT_IDENT_MAX 32
 
@@ -15,13 +17,32 @@ struct output_config {
     uint8_t facility;             /* syslog facility number (LOG_AUTHPRIV >> 3) */
     uint8_t level;                /* syslog severity */
     uint32_t send_timeout_ms;     /* longest wait for room in a full queue */
-    char path[OUTPUT_PATH_MAX];   /* the output's argument, e.g. a socket */
+    char path[OUTPUT_PATH_MAX];   /* socket or file, e.g. /dev/log */
     char ident[OUTPUT_IDENT_MAX];
 };
 
 #define DEFAULT_SEND_TIMEOUT_MS 100
 
+/* One line to deliver. */
+struct output_message {
+    const char *text;             /* the rendered line: text or JSON */
+    size_t len;
+    pid_t pid;                    /* for the syslog header */
+    struct exec_event *ev;        /* journald's fields; NULL for a notice */
+    char *scratch;                /* OUTPUT_SCRATCH_SIZE bytes */
+};
+
+/* journald's payload and one field value at a time. */
+#define OUTPUT_VALUE_SIZE (136 * 1024)
+#define OUTPUT_PAYLOAD_SIZE (512 * 1024)
+#define OUTPUT_SCRATCH_SIZE (OUTPUT_VALUE_SIZE + OUTPUT_PAYLOAD_SIZE)
+
 void output_config_defaults(struct output_config *oc);
+
+/* Sets oc to the output called name, with its argument (NULL if none):
+ * 0, or -ENOENT (no such output) / -EINVAL (argument missing, unexpected
+ * or not an absolute path that fits). */
+int output_select(struct output_config *oc, const char *name, const char *arg);
 
 /* 0 if oc (read from a cache file) is usable, else -EINVAL. */
 int output_config_validate(const struct output_config *oc);
@@ -29,19 +50,16 @@ int output_config_validate(const struct output_config *oc);
 /* Characters allowed in syslog_ident: nothing that could end the tag. */
 bool output_ident_char(char c);
 
-/* Index of the output called name, or -ENOENT. */
-int output_find(const char *name);
-
-/* Whether the output at index takes a path (name:PATH). */
-bool output_takes_path(int index);
-
-/* The output names, comma-separated, for messages. */
+/* The output names, for messages. */
 const char *output_names(void);
 
-/* Sends one line; pid goes into the syslog header.  Returns 0 or a negative
- * errno: no receiver (-ENOENT, -ECONNREFUSED) fails at once, a full queue
- * fails with -ETIMEDOUT after at most send_timeout_ms. */
-int output_send(const struct output_config *oc, pid_t pid, const char *msg,
-                size_t len);
+/* Name of the output in force (for `execlog show`). */
+const char *output_name(const struct output_config *oc);
+bool output_has_path(const struct output_config *oc);
+
+/* Delivers m.  0 or a negative errno: no receiver (-ENOENT,
+ * -ECONNREFUSED) fails at once, a full queue with -ETIMEDOUT after at most
+ * send_timeout_ms, a file that cannot be opened with its errno. */
+int output_send(const struct output_config *oc, const struct output_message *m);
 
 #endif

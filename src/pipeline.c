@@ -5,16 +5,23 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
+#include "fields.h"
 #include "pipeline.h"
 #include "sys.h"
 
 /* Room kept for "...(N bytes cut)" so the marker itself is never cut. */
 #define CUT_MARKER_ROOM 40
 
+/* Below the default socket send buffer (212,992 bytes), so a JSON event
+ * still fits one datagram. */
+#define JSON_MAX 196608
+
 struct workspace {
     struct config config;
     char work[EVENT_WORK_SIZE];
     char message[MAX_MESSAGE_LENGTH];
+    char json[JSON_MAX];
+    char scratch[OUTPUT_SCRATCH_SIZE];
 };
 
 /* What identifies one version of the cache file: a reload renames a new
@@ -151,21 +158,87 @@ void pipeline_render(const struct config *cfg, struct exec_event *ev,
     }
 }
 
+static void send_notice(const struct config *cfg, struct workspace *ws,
+                        const struct textbuf *text)
+{
+    struct output_message m = { .text = text->data, .len = text->len,
+                                .pid = getpid(), .scratch = ws->scratch };
+
+    output_send(&cfg->output, &m);
+}
+
 /* A cache that is there but unusable means the operator's rules are not
  * in force; said once per process, through the output in force. */
 static void report_cache_problem(const struct config *cfg, const char *why,
-                                 char *buf, size_t size)
+                                 struct workspace *ws)
 {
     static int reported;
     struct textbuf out;
 
     if (!cfg->error_logging || __atomic_exchange_n(&reported, 1, __ATOMIC_RELAXED))
         return;
-    textbuf_init(&out, buf, size);
+    textbuf_init(&out, ws->message, sizeof(ws->message));
     textbuf_puts(&out, "execlog: " EXECLOG_CACHE_PATH " not used: ");
     textbuf_puts(&out, why);
     textbuf_puts(&out, "; built-in defaults apply");
-    output_send(&cfg->output, getpid(), out.data, out.len);
+    send_notice(cfg, ws, &out);
+}
+
+/* Lines this process could not deliver (a stopped receiver, a full queue),
+ * said with the next line that gets through. */
+static unsigned undelivered;
+static int last_delivery_error;
+
+static void note_delivery(const struct config *cfg, struct workspace *ws,
+                          int r)
+{
+    unsigned lost;
+    struct textbuf out;
+
+    if (r < 0) {
+        __atomic_fetch_add(&undelivered, 1, __ATOMIC_RELAXED);
+        last_delivery_error = -r;
+        return;
+    }
+    lost = __atomic_exchange_n(&undelivered, 0, __ATOMIC_RELAXED);
+    if (lost == 0 || !cfg->error_logging)
+        return;
+    textbuf_init(&out, ws->message, sizeof(ws->message));
+    textbuf_puts(&out, "execlog: ");
+    textbuf_put_u64(&out, lost);
+    textbuf_puts(&out, " earlier line(s) of this process could not be "
+                       "delivered (");
+#ifdef HAVE_STRERRORNAME_NP
+    textbuf_puts(&out, strerrorname_np(last_delivery_error) != NULL
+                           ? strerrorname_np(last_delivery_error) : "error");
+#else
+    textbuf_put_u64(&out, (uint64_t)last_delivery_error);
+#endif
+    textbuf_putc(&out, ')');
+    send_notice(cfg, ws, &out);
+}
+
+/* Renders ev with the configuration in ws and delivers it. */
+static int deliver(struct workspace *ws, struct exec_event *ev,
+                   int exec_errno)
+{
+    const struct config *cfg = &ws->config;
+    struct output_message m = { .pid = event_pid(ev), .ev = ev,
+                                .scratch = ws->scratch };
+    struct textbuf line, json;
+
+    textbuf_init(&line, ws->message, cfg->max_message_length);
+    pipeline_render(cfg, ev, exec_errno, &line);
+    m.text = line.data;
+    m.len = line.len;
+    if (cfg->output_format == OUTPUT_FORMAT_JSON) {
+        textbuf_init(&json, ws->json, sizeof(ws->json));
+        json_event(ev, line.data, line.len, ws->scratch, OUTPUT_VALUE_SIZE,
+                   &json);
+        m.text = json.data;
+        m.len = json.len;
+    }
+    return output_send(&cfg->output, &m);
 }
 
 int pipeline_log(struct exec_event *ev, int exec_errno)
@@ -173,7 +246,6 @@ int pipeline_log(struct exec_event *ev, int exec_errno)
     int saved_errno = errno, r;
     struct workspace *ws;
     const char *why = NULL;
-    struct textbuf out;
 
     /* MAP_NORESERVE and fresh pages: only the pages written are faulted in,
      * typically three or four for a short command line. */
@@ -184,16 +256,13 @@ int pipeline_log(struct exec_event *ev, int exec_errno)
         goto out;
     }
     if (config_in_force(EXECLOG_CACHE_PATH, &ws->config, &why) < 0)
-        report_cache_problem(&ws->config, why, ws->message,
-                             sizeof(ws->message));
+        report_cache_problem(&ws->config, why, ws);
     ev->work = ws->work;
     if (filter_chain_drops(&ws->config.filters, ev) != NULL) {
         r = 0;
     } else {
-        textbuf_init(&out, ws->message, ws->config.max_message_length);
-        pipeline_render(&ws->config, ev, exec_errno, &out);
-        r = output_send(&ws->config.output, event_pid(ev), out.data,
-                        out.len);
+        r = deliver(ws, ev, exec_errno);
+        note_delivery(&ws->config, ws, r);
     }
     ev->work = NULL;
     munmap(ws, sizeof(*ws));

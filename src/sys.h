@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -24,6 +25,16 @@
 static inline int sys_open(const char *path, int flags)
 {
     return (int)syscall(SYS_openat, AT_FDCWD, path, flags, 0);
+}
+
+static inline int sys_open_mode(const char *path, int flags, mode_t mode)
+{
+    return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+}
+
+static inline ssize_t sys_writev(int fd, const struct iovec *iov, int n)
+{
+    return (ssize_t)syscall(SYS_writev, fd, iov, n);
 }
 
 static inline ssize_t sys_read(int fd, void *buf, size_t n)

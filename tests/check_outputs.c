@@ -23,6 +23,7 @@ static void setup(void)
     ck_assert_ptr_nonnull(mkdtemp(dir));
     output_config_defaults(&oc);
     snprintf(oc.path, sizeof(oc.path), "%s/log", dir);
+    ck_assert_int_eq(output_select(&oc, "socket", oc.path), 0);
     memcpy(addr.sun_path, oc.path, strlen(oc.path));
     receiver = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     ck_assert_int_ge(receiver, 0);
@@ -34,6 +35,15 @@ static void teardown(void)
     close(receiver);
     unlink(oc.path);
     rmdir(dir);
+}
+
+static int send_text(const char *text, pid_t pid)
+{
+    static char scratch[OUTPUT_SCRATCH_SIZE];
+    struct output_message m = { .text = text, .len = strlen(text),
+                                .pid = pid, .scratch = scratch };
+
+    return output_send(&oc, &m);
 }
 
 static double elapsed_ms(const struct timespec *t0)
@@ -50,7 +60,7 @@ START_TEST(devlog_sends_syslog_datagram)
     char buf[256], expect[256];
     ssize_t n;
 
-    ck_assert_int_eq(output_send(&oc, 1234, "hello world", 11), 0);
+    ck_assert_int_eq(send_text("hello world", 1234), 0);
     n = recv(receiver, buf, sizeof(buf) - 1, MSG_DONTWAIT);
     ck_assert_int_gt(n, 0);
     buf[n] = '\0';
@@ -67,9 +77,9 @@ START_TEST(devlog_without_receiver_fails_at_once)
     close(receiver);
     receiver = -1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    ck_assert_int_eq(output_send(&oc, 1, "x", 1), -ECONNREFUSED);
+    ck_assert_int_eq(send_text("x", 1), -ECONNREFUSED);
     unlink(oc.path);
-    ck_assert_int_eq(output_send(&oc, 1, "x", 1), -ENOENT);
+    ck_assert_int_eq(send_text("x", 1), -ENOENT);
     ck_assert_double_lt(elapsed_ms(&t0), 20.0);
 }
 END_TEST
@@ -83,7 +93,7 @@ START_TEST(devlog_full_queue_waits_bounded_time)
     oc.send_timeout_ms = 50;
     while (r == 0 && sent < 100000) {
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        r = output_send(&oc, 1, "fill", 4);
+        r = send_text("fill", 1);
         sent++;
     }
     ck_assert_int_eq(r, -ETIMEDOUT);
@@ -94,10 +104,12 @@ END_TEST
 
 START_TEST(unknown_output_is_refused)
 {
-    ck_assert_int_eq(output_find("devlog"), 0);
-    ck_assert_int_eq(output_find("nosuch"), -ENOENT);
+    ck_assert_int_eq(output_select(&oc, "nosuch", NULL), -ENOENT);
+    ck_assert_int_eq(output_select(&oc, "file", NULL), -EINVAL);
+    ck_assert_int_eq(output_select(&oc, "file", "relative"), -EINVAL);
+    ck_assert_int_eq(output_select(&oc, "devlog", "/x"), -EINVAL);
     oc.output = 999;
-    ck_assert_int_eq(output_send(&oc, 1, "x", 1), -EINVAL);
+    ck_assert_int_eq(send_text("x", 1), -EINVAL);
 }
 END_TEST
 

@@ -34,7 +34,9 @@ refuses unknown-user 1 "unknown user 'no-such-user-here'" 'filter_chain = "only_
 refuses bad-facility 1 "unknown value 'local9'" 'syslog_facility = local9'
 refuses bad-number 1 "out of range" 'max_message_length = 10'
 refuses bad-redact 1 "unknown redact rule 'valeu'" 'redact = "defaults;valeu:--x"'
-refuses bad-output 1 "unknown output 'journald'" 'output = journald'
+refuses bad-output 1 "unknown output 'pigeon'" 'output = pigeon'
+refuses output-no-path 1 "needs an absolute path" 'output = file'
+refuses bad-format 1 "unknown format 'xml'" 'output_format = xml'
 
 # An ini that others may write is refused like an unsafe cache.
 printf 'syslog_ident = x\n' > "$work/loose.ini"
