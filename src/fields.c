@@ -207,6 +207,11 @@ static void json_member(void *ctx, const char *key, const char *value,
         st->cut++;
         if (opened)
             st->in_argv = false;
+        /* A field too large is left out and the next ones still go in;
+         * the arguments stop at the first that does not fit, so that the
+         * array stays a prefix of argv. */
+        if (!is_arg)
+            out->lost = 0;
     }
 }
 

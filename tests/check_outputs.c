@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +12,12 @@
 #include <unistd.h>
 
 #include "check_core.h"
+#include "fields.h"
 #include "outputs.h"
 
 static char dir[] = "/tmp/execlog-out-XXXXXX";
 static struct output_config oc;
+static char oc_socket_path[OUTPUT_PATH_MAX];
 static int receiver = -1;
 
 static void setup(void)
@@ -24,6 +28,7 @@ static void setup(void)
     output_config_defaults(&oc);
     snprintf(oc.path, sizeof(oc.path), "%s/log", dir);
     ck_assert_int_eq(output_select(&oc, "socket", oc.path), 0);
+    strcpy(oc_socket_path, oc.path);
     memcpy(addr.sun_path, oc.path, strlen(oc.path));
     receiver = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     ck_assert_int_ge(receiver, 0);
@@ -33,7 +38,7 @@ static void setup(void)
 static void teardown(void)
 {
     close(receiver);
-    unlink(oc.path);
+    unlink(oc_socket_path);
     rmdir(dir);
 }
 
@@ -113,6 +118,148 @@ START_TEST(unknown_output_is_refused)
 }
 END_TEST
 
+static const char *json(const char *s, size_t len)
+{
+    static char buf[512];
+    struct textbuf tb;
+
+    textbuf_init(&tb, buf, sizeof(buf) - 1);
+    json_string(&tb, s, len);
+    buf[tb.len] = '\0';
+    return buf;
+}
+
+#define J(s) json(s, sizeof(s) - 1)
+
+START_TEST(json_strings_follow_rfc8259)
+{
+    ck_assert_str_eq(J("plain"), "\"plain\"");
+    ck_assert_str_eq(J("q\"b\\"), "\"q\\\"b\\\\\"");
+    ck_assert_str_eq(J("a\nb\t\x01\x1f"), "\"a\\u000ab\\u0009\\u0001\\u001f\"");
+    ck_assert_str_eq(J("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
+    ck_assert_str_eq(J("\xff\xc3"), "\"\\ufffd\\ufffd\"");
+    ck_assert_str_eq(J("\xe2\x80\xa8\xe2\x80\xa9"), "\"\\u2028\\u2029\"");
+    ck_assert_str_eq(J("del\x7f"), "\"del\x7f\"");
+}
+END_TEST
+
+START_TEST(json_event_stays_valid_when_full)
+{
+    static char big[3000], scratch[OUTPUT_VALUE_SIZE], work[EVENT_WORK_SIZE];
+    char *argv[] = { "/bin/true", big, big, big, NULL };
+    struct exec_event ev = { .exec_call = "execve", .filename = "/bin/true",
+                             .fd = -1, .argv = argv, .work = work,
+                             .max_arg_length = 4096 };
+    char out[2048];
+    struct textbuf tb;
+
+    memset(big, 'b', sizeof(big) - 1);
+    textbuf_init(&tb, out, sizeof(out));
+    json_event(&ev, "line", 4, scratch, sizeof(scratch), &tb);
+    ck_assert_uint_le(tb.len, sizeof(out));
+    ck_assert_int_eq(out[tb.len - 1], '}');
+    out[tb.len < sizeof(out) ? tb.len : sizeof(out) - 1] = '\0';
+    ck_assert_ptr_nonnull(strstr(out, "\"argv\":[\"/bin/true\"]"));
+    /* The cmdline and the three long arguments did not fit. */
+    ck_assert_ptr_nonnull(strstr(out, ",\"cut\":4}"));
+    ck_assert_ptr_nonnull(strstr(out, "\"uid\":"));
+}
+END_TEST
+
+START_TEST(file_output_appends_0600_and_refuses_links)
+{
+    char file[300], link[300];
+    struct stat st;
+    char buf[256];
+    int fd;
+    ssize_t n;
+
+    snprintf(file, sizeof(file), "%s/events.log", dir);
+    ck_assert_int_eq(output_select(&oc, "file", file), 0);
+    ck_assert_int_eq(send_text("one", 7), 0);
+    ck_assert_int_eq(send_text("two", 8), 0);
+    ck_assert_int_eq(stat(file, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 0777, 0600);
+    fd = open(file, O_RDONLY | O_CLOEXEC);
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    ck_assert_ptr_nonnull(strstr(buf, "Z execlog[7]: one\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "Z execlog[8]: two\n"));
+    snprintf(link, sizeof(link), "%s/link", dir);
+    ck_assert_int_eq(symlink(file, link), 0);
+    ck_assert_int_eq(output_select(&oc, "file", link), 0);
+    ck_assert_int_eq(send_text("three", 9), -ELOOP);
+    unlink(link);
+    ck_assert_int_eq(output_select(&oc, "file", "/nonexistent-dir/x.log"), 0);
+    ck_assert_int_eq(send_text("four", 9), -ENOENT);
+    unlink(file);
+}
+END_TEST
+
+/* Reads the binary-form field KEY from a journald payload. */
+static int journal_field(const char *payload, size_t len, const char *key,
+                         char *value, size_t size)
+{
+    size_t i = 0, klen = strlen(key);
+
+    while (i < len) {
+        const char *nl = memchr(payload + i, '\n', len - i);
+        uint64_t vlen = 0;
+
+        if (nl == NULL || (size_t)(nl - payload) + 9 > len)
+            return -1;
+        for (int b = 0; b < 8; b++)
+            vlen |= (uint64_t)(unsigned char)nl[1 + b] << (8 * b);
+        if ((size_t)(nl - payload - (ptrdiff_t)i) == klen &&
+            memcmp(payload + i, key, klen) == 0) {
+            if (vlen >= size)
+                return -1;
+            memcpy(value, nl + 9, vlen);
+            value[vlen] = '\0';
+            return 0;
+        }
+        i = (size_t)(nl - payload) + 9 + vlen + 1;
+    }
+    return -1;
+}
+
+START_TEST(journald_sends_binary_fields)
+{
+    static char scratch[OUTPUT_SCRATCH_SIZE], payload[65536];
+    static char work[EVENT_WORK_SIZE];
+    char *argv[] = { "/bin/echo", "two words", "line\nbreak", NULL };
+    struct exec_event ev = { .exec_call = "execve", .filename = "/bin/echo",
+                             .fd = -1, .argv = argv, .work = work,
+                             .max_arg_length = 4096 };
+    struct output_message m = { .text = "the line", .len = 8, .pid = 42,
+                                .ev = &ev, .scratch = scratch };
+    char value[256];
+    ssize_t n;
+
+    ck_assert_int_eq(output_select(&oc, "journald", NULL), 0);
+    ck_assert_str_eq(oc.path, "/run/systemd/journal/socket");
+    strcpy(oc.path, oc_socket_path);
+    ck_assert_int_eq(output_send(&oc, &m), 0);
+    n = recv(receiver, payload, sizeof(payload), MSG_DONTWAIT);
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_eq(journal_field(payload, (size_t)n, "MESSAGE", value, sizeof(value)), 0);
+    ck_assert_str_eq(value, "the line");
+    ck_assert_int_eq(journal_field(payload, (size_t)n, "SYSLOG_PID", value, sizeof(value)), 0);
+    ck_assert_str_eq(value, "42");
+    ck_assert_int_eq(journal_field(payload, (size_t)n, "PRIORITY", value, sizeof(value)), 0);
+    ck_assert_str_eq(value, "6");
+    ck_assert_int_eq(journal_field(payload, (size_t)n, "EXECLOG_ARGV_1", value, sizeof(value)), 0);
+    ck_assert_str_eq(value, "two words");
+    ck_assert_int_eq(journal_field(payload, (size_t)n, "EXECLOG_ARGV_2", value, sizeof(value)), 0);
+    ck_assert_str_eq(value, "line\nbreak");
+    ck_assert_int_eq(journal_field(payload, (size_t)n, "EXECLOG_CMDLINE", value, sizeof(value)), 0);
+    ck_assert_str_eq(value, "/bin/echo 'two words' $'line\\nbreak'");
+    ck_assert_int_eq(journal_field(payload, (size_t)n, "EXECLOG_ARGC", value, sizeof(value)), 0);
+    ck_assert_str_eq(value, "3");
+}
+END_TEST
+
 Suite *outputs_suite(void)
 {
     Suite *s = suite_create("outputs");
@@ -123,6 +270,10 @@ Suite *outputs_suite(void)
     tcase_add_test(tc, devlog_without_receiver_fails_at_once);
     tcase_add_test(tc, devlog_full_queue_waits_bounded_time);
     tcase_add_test(tc, unknown_output_is_refused);
+    tcase_add_test(tc, json_strings_follow_rfc8259);
+    tcase_add_test(tc, json_event_stays_valid_when_full);
+    tcase_add_test(tc, file_output_appends_0600_and_refuses_links);
+    tcase_add_test(tc, journald_sends_binary_fields);
     suite_add_tcase(s, tc);
     return s;
 }
