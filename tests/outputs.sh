@@ -30,6 +30,10 @@ reload 'output_format = json'
 /bin/true "\$(printf 'a\nb')" 'q"uote' tag-json
 reload 'output = journald' 'output_format = json'
 /bin/true 'both' tag-both
+reload 'output = journald' 'syslog_ident = audit-exec' 'syslog_facility = local3' 'syslog_level = notice'
+/bin/true tag-ident-journald
+reload 'syslog_ident = audit-exec' 'syslog_facility = local3' 'syslog_level = notice'
+/bin/true tag-ident-devlog
 SH
 rc=0
 sandbox --journald "$work/journal" -- bash "$work/journal.sh" > "$work/journal.out" 2>&1 || rc=$?
@@ -83,6 +87,13 @@ if j:
     check(o["cmdline"] == "/bin/true $'a\\nb' 'q\"uote' tag-json", f"cmdline {o['cmdline']!r}")
 both = [o for o in objs if o.get("argv", [None])[-1] == "tag-both"]
 check(len(both) == 1, "JSON through journald")
+for tag in ("tag-ident-journald", "tag-ident-devlog"):
+    found = [e for e in entries if (value(e, "MESSAGE") or "").endswith(" " + tag)]
+    check(len(found) == 1, f"{tag}: {len(found)} entries")
+    for e in found:
+        check(value(e, "SYSLOG_IDENTIFIER") == "audit-exec", f"{tag}: identifier {value(e, 'SYSLOG_IDENTIFIER')}")
+        check(value(e, "PRIORITY") == "5" and value(e, "SYSLOG_FACILITY") == "19",
+              f"{tag}: priority {value(e, 'PRIORITY')} facility {value(e, 'SYSLOG_FACILITY')}")
 sys.exit(1 if bad else 0)
 PY
 
@@ -130,6 +141,17 @@ start=$(date +%s%N)
 for i in $(seq 30); do /bin/true "stopped-$i"; done
 echo "stopped_ms=$(( ($(date +%s%N) - start) / 1000000 ))"
 kill -CONT "$(cat /run/execlog-test/log.sock.ready)"
+# One process that spawns while the receiver is stopped, then once more:
+# its next line that gets through says how many it lost.
+python3 - <<'PY'
+import os, signal
+sink = int(open("/run/execlog-test/log.sock.ready").read())
+os.kill(sink, signal.SIGSTOP)
+for i in range(15):
+    os.waitpid(os.posix_spawn("/bin/true", ["true", "lost-%d" % i], os.environ), 0)
+os.kill(sink, signal.SIGCONT)
+os.waitpid(os.posix_spawn("/bin/true", ["true", "after-loss"], os.environ), 0)
+PY
 rm /dev/log
 start=$(date +%s%N)
 for i in $(seq 30); do /bin/true "none-$i"; done
@@ -142,6 +164,9 @@ none=$(sed -n 's/^none_ms=//p' "$work/stopped.out")
 # 30 execs: at most 100 ms of waiting each, plus the execs themselves.
 [ -n "$stopped" ] && [ "$stopped" -lt 6000 ] || no "30 execs against a stopped receiver took ${stopped:-?} ms"
 [ -n "$none" ] && [ "$none" -lt 3000 ] || no "30 execs with no receiver took ${none:-?} ms"
+grep -q 'execlog: [0-9]* earlier line(s) of this process could not be delivered (ETIMEDOUT)' "$work/stopped.sink" ||
+    no "no line reports the lines lost while the receiver was stopped"
+grep -q ': true after-loss$' "$work/stopped.sink" || no "the line after the loss is missing"
 echo "stopped receiver: 30 execs in $stopped ms; no receiver: 30 execs in $none ms"
 
 [ $fail -eq 0 ] && echo "outputs: all checks passed"
