@@ -64,10 +64,25 @@ uint64_t cache_checksum(const void *data, size_t size)
     return h;
 }
 
+int cache_check_stat(const struct statx *stx, const char **why)
+{
+    if (S_ISLNK(stx->stx_mode))
+        *why = "it is a symbolic link";
+    else if (!S_ISREG(stx->stx_mode))
+        *why = "it is not a regular file";
+    else if (stx->stx_uid != 0)
+        *why = "it is not owned by root";
+    else if (stx->stx_mode & (S_IWGRP | S_IWOTH))
+        *why = "it is writable by group or others";
+    else
+        return 0;
+    return -EPERM;
+}
+
 int cache_open(const char *path, const char **why)
 {
     struct statx stx;
-    int fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    int fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY), r;
 
     if (fd < 0) {
         *why = errno == ELOOP ? "it is a symbolic link" : "it cannot be opened";
@@ -75,24 +90,15 @@ int cache_open(const char *path, const char **why)
     }
     if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) < 0) {
         *why = "it cannot be examined";
-        goto fail;
+        r = -EIO;
+    } else {
+        r = cache_check_stat(&stx, why);
     }
-    if (!S_ISREG(stx.stx_mode)) {
-        *why = "it is not a regular file";
-        goto fail;
-    }
-    if (stx.stx_uid != 0) {
-        *why = "it is not owned by root";
-        goto fail;
-    }
-    if (stx.stx_mode & (S_IWGRP | S_IWOTH)) {
-        *why = "it is writable by group or others";
-        goto fail;
+    if (r < 0) {
+        sys_close(fd);
+        return r;
     }
     return fd;
-fail:
-    sys_close(fd);
-    return -EPERM;
 }
 
 static int read_exactly(int fd, void *buf, size_t size, uint64_t offset)
@@ -117,9 +123,15 @@ static int read_exactly(int fd, void *buf, size_t size, uint64_t offset)
 int cache_read(int fd, struct cache_header *header, struct config *cfg,
                struct config_sources *sources, const char **why)
 {
+    struct iovec iov[2] = { { header, sizeof(*header) }, { cfg, sizeof(*cfg) } };
+    long n;
+
+    /* Header and configuration in one system call: this runs on an exec. */
+    do
+        n = syscall(SYS_preadv, fd, iov, 2, 0L, 0L);
+    while (n < 0 && errno == EINTR);
     *why = "it is truncated";
-    if (read_exactly(fd, header, sizeof(*header), 0) < 0 ||
-        read_exactly(fd, cfg, sizeof(*cfg), sizeof(*header)) < 0)
+    if (n != (long)(sizeof(*header) + sizeof(*cfg)))
         return -ENODATA;
     if (memcmp(header->magic, CACHE_MAGIC, sizeof(header->magic)) != 0) {
         *why = "it is not an execlog cache";

@@ -9,6 +9,7 @@
 #define EXECLOG_CACHE_H
 
 #include <stdint.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "filters.h"
@@ -81,6 +82,10 @@ int config_defaults(struct config *cfg);
 
 /* 0 if every index, offset and range in cfg is valid, else -EINVAL. */
 int config_validate(const struct config *cfg);
+
+/* The rule for the cache (and the ini): a regular file owned by root and
+ * not writable by group or others.  0, or -EPERM with *why. */
+int cache_check_stat(const struct statx *stx, const char **why);
 
 /* Opens path without following a symlink and checks that it is a regular
  * file owned by root and not writable by group or others.  Returns the fd

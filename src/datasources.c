@@ -27,9 +27,8 @@ static void put_word(struct exec_event *ev, struct textbuf *out, const char *s,
 
 static void put_user(struct exec_event *ev, struct textbuf *out, uid_t uid)
 {
-    char name[256];
-    int n = user_name(uid, name, sizeof(name), ev->work + EVENT_PATH_SIZE,
-                      EVENT_IO_SIZE);
+    const char *name;
+    int n = event_user_name(ev, uid, &name);
 
     if (n >= 0)
         put_word(ev, out, name, (size_t)n);
@@ -95,7 +94,7 @@ static void ds_tty(struct exec_event *ev, const char *arg, size_t len,
 static void ds_uid(struct exec_event *ev, const char *arg, size_t len,
                   struct textbuf *out)
 {
-    textbuf_put_u64(out, getuid());
+    textbuf_put_u64(out, event_uid(ev));
 }
 
 static void ds_euid(struct exec_event *ev, const char *arg, size_t len,
@@ -119,7 +118,7 @@ static void ds_egid(struct exec_event *ev, const char *arg, size_t len,
 static void ds_username(struct exec_event *ev, const char *arg, size_t len,
                   struct textbuf *out)
 {
-    put_user(ev, out, getuid());
+    put_user(ev, out, event_uid(ev));
 }
 
 static void ds_loginuid(struct exec_event *ev, const char *arg, size_t len,

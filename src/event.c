@@ -13,15 +13,45 @@
 #include "sys.h"
 #include "textbuf.h"
 
-pid_t event_pid(const struct exec_event *ev)
+static pid_t self_pid(struct exec_event *ev)
 {
-    return ev->pid != 0 ? ev->pid : getpid();
+    if (!ev->pid_known) {
+        ev->self = getpid();
+        ev->pid_known = true;
+    }
+    return ev->self;
 }
 
-pid_t event_ppid(const struct exec_event *ev)
+pid_t event_pid(struct exec_event *ev)
+{
+    return ev->pid != 0 ? ev->pid : self_pid(ev);
+}
+
+pid_t event_ppid(struct exec_event *ev)
 {
     /* A spawned child's parent is us. */
-    return ev->pid != 0 ? getpid() : getppid();
+    return ev->pid != 0 ? self_pid(ev) : getppid();
+}
+
+uid_t event_uid(struct exec_event *ev)
+{
+    if (!ev->uid_known) {
+        ev->uid = getuid();
+        ev->uid_known = true;
+    }
+    return ev->uid;
+}
+
+int event_user_name(struct exec_event *ev, uid_t uid, const char **name)
+{
+    if (!ev->name_known || ev->named_uid != uid) {
+        ev->name_length = user_name(uid, ev->name, sizeof(ev->name),
+                                    ev->work + EVENT_PATH_SIZE, EVENT_IO_SIZE);
+        ev->named_uid = uid;
+        ev->name_known = true;
+    }
+    *name = ev->name;
+    return ev->name_length;
 }
 
 size_t event_argc(const struct exec_event *ev)

@@ -34,6 +34,14 @@ struct exec_event {
     bool time_known;
     int64_t time_sec;
     long time_nsec;
+    /* Asked of the kernel once per event: the text line, the filters and
+     * the structured fields all use them. */
+    bool uid_known, pid_known, name_known;
+    uid_t uid;
+    pid_t self;
+    uid_t named_uid;
+    int name_length;              /* -ENOENT: not in /etc/passwd */
+    char name[64];
 };
 
 /* Room for a path (PATH_MAX) plus a read buffer for /etc/passwd. */
@@ -41,8 +49,14 @@ struct exec_event {
 #define EVENT_IO_SIZE 4096
 #define EVENT_WORK_SIZE (EVENT_PATH_SIZE + EVENT_IO_SIZE)
 
-pid_t event_pid(const struct exec_event *ev);
-pid_t event_ppid(const struct exec_event *ev);
+pid_t event_pid(struct exec_event *ev);
+pid_t event_ppid(struct exec_event *ev);
+uid_t event_uid(struct exec_event *ev);
+
+/* Name of uid from /etc/passwd into *name (not NUL-terminated; valid
+ * until the next call), remembered for the event: login and username are
+ * often the same uid.  Returns the length or a negative errno. */
+int event_user_name(struct exec_event *ev, uid_t uid, const char **name);
 size_t event_argc(const struct exec_event *ev);
 
 /* Each returns the length written into the event's path buffer, or a

@@ -75,7 +75,7 @@ enum ancestry { ANCESTOR_FOUND, ANCESTOR_ABSENT, ANCESTOR_UNKNOWN };
  * has one of the item's names as its comm. */
 static enum ancestry ancestor_named(const struct filter_chain *fc,
                                     const struct filter_item *item,
-                                    const struct exec_event *ev)
+                                    struct exec_event *ev)
 {
     pid_t pid = event_ppid(ev), ppid;
     char comm[COMM_MAX + 1];
@@ -102,21 +102,21 @@ static bool drops_exclude_uid(const struct filter_chain *fc,
                               const struct filter_item *item,
                               struct exec_event *ev)
 {
-    return uid_listed(fc, item, getuid());
+    return uid_listed(fc, item, event_uid(ev));
 }
 
 static bool drops_only_uid(const struct filter_chain *fc,
                            const struct filter_item *item,
                            struct exec_event *ev)
 {
-    return !uid_listed(fc, item, getuid());
+    return !uid_listed(fc, item, event_uid(ev));
 }
 
 static bool drops_only_root(const struct filter_chain *fc,
                             const struct filter_item *item,
                             struct exec_event *ev)
 {
-    return getuid() != 0;
+    return event_uid(ev) != 0;
 }
 
 /* Our stdin: a spawn's file actions may give the child another one, which

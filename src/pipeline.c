@@ -108,10 +108,15 @@ int config_in_force(const char *path, struct config *cfg, const char **why)
     id.dev_minor = stx.stx_dev_minor;
     if (copy_loaded(&id, cfg))
         return 0;
-    fd = cache_open(path, why);
+    /* The rule is checked on what statx saw; O_NOFOLLOW then makes sure
+     * no link was put in its place (only root can swap files in /etc). */
+    r = cache_check_stat(&stx, why);
+    fd = r < 0 ? r : sys_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
     if (fd < 0) {
+        if (r == 0)
+            *why = "it cannot be opened";
         config_defaults(cfg);
-        return fd;
+        return r < 0 ? r : -errno;
     }
     r = cache_read(fd, &header, cfg, NULL, why);
     sys_close(fd);
