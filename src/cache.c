@@ -88,7 +88,7 @@ int cache_open(const char *path, const char **why)
         *why = errno == ELOOP ? "it is a symbolic link" : "it cannot be opened";
         return -errno;
     }
-    if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) < 0) {
+    if (sys_call(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) < 0) {
         *why = "it cannot be examined";
         r = -EIO;
     } else {
@@ -106,7 +106,7 @@ static int read_exactly(int fd, void *buf, size_t size, uint64_t offset)
     size_t done = 0;
 
     while (done < size) {
-        long n = syscall(SYS_pread64, fd, (char *)buf + done, size - done,
+        long n = sys_call(SYS_pread64, fd, (char *)buf + done, size - done,
                          offset + done);
 
         if (n < 0 && errno == EINTR)
@@ -128,7 +128,7 @@ int cache_read(int fd, struct cache_header *header, struct config *cfg,
 
     /* Header and configuration in one system call: this runs on an exec. */
     do
-        n = syscall(SYS_preadv, fd, iov, 2, 0L, 0L);
+        n = sys_call(SYS_preadv, fd, iov, 2, 0L, 0L);
     while (n < 0 && errno == EINTR);
     *why = "it is truncated";
     if (n != (long)(sizeof(*header) + sizeof(*cfg)))

@@ -100,19 +100,19 @@ static void ds_uid(struct exec_event *ev, const char *arg, size_t len,
 static void ds_euid(struct exec_event *ev, const char *arg, size_t len,
                   struct textbuf *out)
 {
-    textbuf_put_u64(out, geteuid());
+    textbuf_put_u64(out, sys_geteuid());
 }
 
 static void ds_gid(struct exec_event *ev, const char *arg, size_t len,
                   struct textbuf *out)
 {
-    textbuf_put_u64(out, getgid());
+    textbuf_put_u64(out, sys_getgid());
 }
 
 static void ds_egid(struct exec_event *ev, const char *arg, size_t len,
                   struct textbuf *out)
 {
-    textbuf_put_u64(out, getegid());
+    textbuf_put_u64(out, sys_getegid());
 }
 
 static void ds_username(struct exec_event *ev, const char *arg, size_t len,
@@ -160,7 +160,7 @@ static void ds_ppid(struct exec_event *ev, const char *arg, size_t len,
 static void ds_sid(struct exec_event *ev, const char *arg, size_t len,
                   struct textbuf *out)
 {
-    pid_t sid = getsid(ev->pid);
+    pid_t sid = sys_getsid(ev->pid);
 
     if (sid < 0)
         textbuf_puts(out, UNKNOWN);
@@ -174,7 +174,7 @@ static void ds_comm(struct exec_event *ev, const char *arg, size_t len,
     char comm[17] = "";
 
     /* prctl rather than /proc/self/comm: it works without /proc. */
-    if (prctl(PR_GET_NAME, comm, 0, 0, 0) < 0)
+    if (sys_comm(comm) < 0)
         textbuf_puts(out, UNKNOWN);
     else
         put_word(ev, out, comm, strlen(comm));
@@ -183,7 +183,7 @@ static void ds_comm(struct exec_event *ev, const char *arg, size_t len,
 static void ds_eusername(struct exec_event *ev, const char *arg, size_t len,
                   struct textbuf *out)
 {
-    put_user(ev, out, geteuid());
+    put_user(ev, out, sys_geteuid());
 }
 
 static void ds_exe(struct exec_event *ev, const char *arg, size_t len,

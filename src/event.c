@@ -16,7 +16,7 @@
 static pid_t self_pid(struct exec_event *ev)
 {
     if (!ev->pid_known) {
-        ev->self = getpid();
+        ev->self = sys_getpid();
         ev->pid_known = true;
     }
     return ev->self;
@@ -30,13 +30,13 @@ pid_t event_pid(struct exec_event *ev)
 pid_t event_ppid(struct exec_event *ev)
 {
     /* A spawned child's parent is us. */
-    return ev->pid != 0 ? self_pid(ev) : getppid();
+    return ev->pid != 0 ? self_pid(ev) : sys_getppid();
 }
 
 uid_t event_uid(struct exec_event *ev)
 {
     if (!ev->uid_known) {
-        ev->uid = getuid();
+        ev->uid = sys_getuid();
         ev->uid_known = true;
     }
     return ev->uid;
@@ -68,7 +68,7 @@ int event_cwd(struct exec_event *ev, const char **out)
 {
     /* The raw system call: glibc's getcwd() falls back to opendir() and
      * malloc() for paths the kernel cannot return. */
-    long n = syscall(SYS_getcwd, ev->work, EVENT_PATH_SIZE);
+    long n = sys_call(SYS_getcwd, ev->work, EVENT_PATH_SIZE);
 
     if (n < 0)
         return -errno;
@@ -86,7 +86,7 @@ int event_tty(struct exec_event *ev, const char **out)
 
     if (!sys_isatty(STDIN_FILENO))
         return -ENOTTY;
-    n = readlink(link, ev->work, EVENT_PATH_SIZE - 1);
+    n = sys_readlink(link, ev->work, EVENT_PATH_SIZE - 1);
     if (n < 0)
         return -errno;
     ev->work[n] = '\0';
@@ -426,12 +426,12 @@ int event_parent_comm(const struct exec_event *ev, char *comm, size_t cap)
     if (ev->pid != 0) {
         if (cap < 16)
             return -ENOBUFS;
-        if (prctl(PR_GET_NAME, comm, 0, 0, 0) < 0)
+        if (sys_comm(comm) < 0)
             return -errno;
         comm[15] = '\0';
         return 0;
     }
-    return proc_stat_read(getppid(), &ppid, comm, cap);
+    return proc_stat_read(sys_getppid(), &ppid, comm, cap);
 }
 
 int event_hostname(struct exec_event *ev, const char **out)

@@ -114,19 +114,11 @@ bool output_has_path(const struct output_config *oc)
     return outputs[oc->output].arg == PATH_ARG;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A full receive queue (a busy or stopped syslog daemon) is waited for, but
  * never longer than the timeout: the exec must go on. */
 static int send_bounded(int fd, const struct msghdr *mh, unsigned timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = 0;
 
     for (;;) {
         struct pollfd pfd = { .fd = fd, .events = POLLOUT };
@@ -138,7 +130,10 @@ static int send_bounded(int fd, const struct msghdr *mh, unsigned timeout_ms)
             continue;
         if (errno != EAGAIN)
             return -errno;
-        left = deadline - now_ms();
+        /* The clock only when there is something to wait for. */
+        if (deadline == 0)
+            deadline = sys_monotonic_ms() + timeout_ms;
+        left = deadline - sys_monotonic_ms();
         if (left <= 0)
             return -ETIMEDOUT;
         if (sys_poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
@@ -154,7 +149,7 @@ static int connect_datagram(const char *path)
     int fd;
 
     memcpy(addr.sun_path, path, strnlen(path, sizeof(addr.sun_path)));
-    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    fd = sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -errno;
     if (sys_connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
@@ -308,14 +303,14 @@ static int send_memfd(int sock, const char *data, size_t len)
     struct msghdr mh = { .msg_control = control,
                          .msg_controllen = sizeof(control) };
     struct cmsghdr *cmsg = CMSG_FIRSTHDR(&mh);
-    int fd = (int)syscall(SYS_memfd_create, "execlog",
+    int fd = (int)sys_call(SYS_memfd_create, "execlog",
                           MFD_CLOEXEC | MFD_ALLOW_SEALING),
         r = 0;
 
     if (fd < 0)
         return -errno;
     while (r == 0 && len > 0) {
-        ssize_t n = (ssize_t)syscall(SYS_write, fd, data, len);
+        ssize_t n = (ssize_t)sys_call(SYS_write, fd, data, len);
 
         if (n < 0 && errno != EINTR)
             r = -errno;
@@ -324,7 +319,7 @@ static int send_memfd(int sock, const char *data, size_t len)
             len -= (size_t)n;
         }
     }
-    if (r == 0 && syscall(SYS_fcntl, fd, F_ADD_SEALS,
+    if (r == 0 && sys_call(SYS_fcntl, fd, F_ADD_SEALS,
                           F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
                               F_SEAL_SEAL) < 0)
         r = -errno;

@@ -88,7 +88,7 @@ int config_in_force(const char *path, struct config *cfg, const char **why)
     struct statx stx;
     int fd, r;
 
-    if (syscall(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW,
+    if (sys_call(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW,
                 STATX_BASIC_STATS, &stx) < 0) {
         r = errno;
         config_defaults(cfg);
@@ -167,7 +167,7 @@ static void send_notice(const struct config *cfg, struct workspace *ws,
                         const struct textbuf *text)
 {
     struct output_message m = { .text = text->data, .len = text->len,
-                                .pid = getpid(), .scratch = ws->scratch };
+                                .pid = sys_getpid(), .scratch = ws->scratch };
 
     output_send(&cfg->output, &m);
 }
@@ -254,8 +254,7 @@ int pipeline_log(struct exec_event *ev, int exec_errno)
 
     /* MAP_NORESERVE and fresh pages: only the pages written are faulted in,
      * typically three or four for a short command line. */
-    ws = mmap(NULL, sizeof(*ws), PROT_READ | PROT_WRITE,
-              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    ws = sys_mmap_anonymous(sizeof(*ws));
     if (ws == MAP_FAILED) {
         r = -errno;
         goto out;
@@ -270,7 +269,7 @@ int pipeline_log(struct exec_event *ev, int exec_errno)
         note_delivery(&ws->config, ws, r);
     }
     ev->work = NULL;
-    munmap(ws, sizeof(*ws));
+    sys_munmap(ws, sizeof(*ws));
 out:
     errno = saved_errno;
     return r;

@@ -61,7 +61,7 @@ static bool looks_runnable(int dirfd, const char *path, int flags)
 #ifdef SYS_faccessat2
     /* Also refuses files on noexec mounts; AT_EACCESS because the kernel
      * checks exec permission with the effective ids. */
-    if (syscall(SYS_faccessat2, dirfd, path, X_OK, AT_EACCESS | at) < 0 &&
+    if (sys_call(SYS_faccessat2, dirfd, path, X_OK, AT_EACCESS | at) < 0 &&
         errno != ENOSYS && errno != EPERM)
         return false;
 #endif
@@ -83,8 +83,8 @@ static int attempt(struct exec_event *ev, int dirfd, const char *path,
     /* The caller's own system call, as seccomp filters and audit rules
      * expect to see it. */
     if (dirfd == AT_FDCWD && flags == 0 && !ev->via_execveat)
-        return (int)syscall(SYS_execve, path, argv, ev->envp);
-    return (int)syscall(SYS_execveat, dirfd, path, argv, ev->envp, flags);
+        return (int)sys_call(SYS_execve, path, argv, ev->envp);
+    return (int)sys_call(SYS_execveat, dirfd, path, argv, ev->envp, flags);
 }
 
 /* An exec that returns has failed: if it was logged, say so. */
