@@ -12,8 +12,14 @@ enum quoting { QUOTE_NONE, QUOTE_SINGLE, QUOTE_DOLLAR };
 
 static bool is_bare(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || strchr("_./:=@%+,-", c) != NULL;
+    switch (c) {
+    case '_': case '.': case '/': case ':': case '=': case '@': case '%':
+    case '+': case ',': case '-':
+        return true;
+    default:
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9');
+    }
 }
 
 /* Characters that are invisible, look like a space, reorder text or break
