@@ -88,16 +88,23 @@ int config_in_force(const char *path, struct config *cfg, const char **why)
     struct statx stx;
     int fd, r;
 
+    memset(&id, 0, sizeof(id));
     if (sys_call(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW,
                 STATX_BASIC_STATS, &stx) < 0) {
         r = errno;
-        config_defaults(cfg);
-        if (r == ENOENT)
-            return 1;
-        *why = "it cannot be examined";
-        return -r;
+        if (r != ENOENT) {
+            config_defaults(cfg);
+            *why = "it cannot be examined";
+            return -r;
+        }
+        /* No cache: the defaults, compiled once per process and kept
+         * under the all-zero identity, which no file has. */
+        if (!copy_loaded(&id, cfg)) {
+            config_defaults(cfg);
+            store_loaded(&id, cfg);
+        }
+        return 1;
     }
-    memset(&id, 0, sizeof(id));
     id.ino = stx.stx_ino;
     id.size = stx.stx_size;
     id.mtime_sec = stx.stx_mtime.tv_sec;
