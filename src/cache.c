@@ -91,7 +91,10 @@ int cache_check_stat(const struct statx *stx, const char **why)
 int cache_open(const char *path, const char **why)
 {
     struct statx stx;
-    int fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY), r;
+    /* O_NONBLOCK: a FIFO put in its place must not hang the reader. */
+    int fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY |
+                                O_NONBLOCK),
+        r;
 
     if (fd < 0) {
         *why = errno == ELOOP ? "it is a symbolic link" : "it cannot be opened";

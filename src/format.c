@@ -22,18 +22,47 @@ static bool is_bare(unsigned char c)
     }
 }
 
+/* bash's reserved words made of bare characters: in command position
+ * they would be read as syntax, not as the program's name. */
+static bool is_reserved_word(const char *s, size_t len)
+{
+    static const char *const words[] = {
+        "case", "coproc", "do", "done", "elif", "else", "esac", "fi", "for",
+        "function", "if", "in", "select", "then", "time", "until", "while",
+    };
+
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (strlen(words[i]) == len && memcmp(words[i], s, len) == 0)
+            return true;
+    return false;
+}
+
 /* Characters that are invisible, look like a space, reorder text or break
  * the line in a viewer, so they could make one command look like another:
  * C1 controls, no-break and other spaces, soft hyphen, zero-width and
  * bidi controls, line separators, fillers, BOM and tag characters. */
 static bool is_disguising(uint32_t cp)
 {
-    return (cp >= 0x80 && cp <= 0xa0) || cp == 0xad || cp == 0x61c ||
-           cp == 0x115f || cp == 0x1160 || cp == 0x180e ||
-           (cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f) ||
-           (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000 || cp == 0x3164 ||
-           cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff9 && cp <= 0xfffb) ||
-           (cp >= 0xe0000 && cp <= 0xe007f);
+    /* Unicode White_Space and Default_Ignorable_Code_Point, C1 controls,
+     * bidi and interlinear annotation controls (Unicode 15). */
+    static const struct {
+        uint32_t first, last;
+    } ranges[] = {
+        { 0x80, 0xa0 },       { 0xad, 0xad },       { 0x34f, 0x34f },
+        { 0x61c, 0x61c },     { 0x115f, 0x1160 },   { 0x1680, 0x1680 },
+        { 0x17b4, 0x17b5 },   { 0x180b, 0x180f },   { 0x2000, 0x200f },
+        { 0x2028, 0x202f },   { 0x205f, 0x206f },   { 0x3000, 0x3000 },
+        { 0x3164, 0x3164 },   { 0xfe00, 0xfe0f },   { 0xfeff, 0xfeff },
+        { 0xffa0, 0xffa0 },   { 0xfff0, 0xfffb },   { 0x1bca0, 0x1bca3 },
+        { 0x1d173, 0x1d17a }, { 0xe0000, 0xe0fff },
+    };
+
+    if (cp < 0x80)
+        return false;
+    for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+        if (cp >= ranges[i].first && cp <= ranges[i].last)
+            return true;
+    return false;
 }
 
 /* Length of the well-formed UTF-8 sequence at s (1-4), or 0 if there is
@@ -223,13 +252,15 @@ put_word(struct textbuf *out, const struct word *w, size_t max_len,
         if (shown[k] < w->len[k])
             break;
     }
-    /* As a command, NAME=value is an assignment and %1 a job to bash. */
+    /* As a command, NAME=value is an assignment, %1 a job and `time` or
+     * `if` a keyword to bash. */
     if (q == QUOTE_NONE && command_word) {
-        bool assignment = first[0] == '%';
+        bool special = first[0] == '%' ||
+                       (w->count == 1 && is_reserved_word(first, shown[0]));
 
         for (size_t k = 0; k < w->count; k++)
-            assignment |= memchr(w->part[k], '=', shown[k]) != NULL;
-        if (assignment)
+            special |= memchr(w->part[k], '=', shown[k]) != NULL;
+        if (special)
             q = QUOTE_SINGLE;
     }
     if (q == QUOTE_SINGLE)

@@ -389,7 +389,10 @@ static int parse_stream(FILE *fp, const char *path, struct cache_file *out,
 static int open_checked(const char *path, FILE *diag)
 {
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    /* O_NONBLOCK: a FIFO in place of the file must not hang the command;
+     * it is refused below as not a regular file. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY |
+                            O_NONBLOCK);
 
     if (fd < 0) {
         fprintf(diag, "%s: %s%s\n", path, strerror(errno),
@@ -406,28 +409,43 @@ static int open_checked(const char *path, FILE *diag)
     return fd;
 }
 
-/* libconfuse 3.3 counts every '#' comment as two lines, so its line
- * numbers drift by one per comment above the error.  Comments are blanked
- * out here (their newlines kept) before libconfuse sees the text. */
-static void blank_comments(char *text, size_t len)
+/* What libconfuse is given instead of the file as written:
+ * - '#' comments blanked (newlines kept): libconfuse 3.3 counts each as two
+ *   lines, so its line numbers would drift by one per comment;
+ * - "${" in double quotes escaped: libconfuse would expand environment
+ *   variables there, and the compiled cache must not depend on who ran
+ *   execlog reload.
+ * Returns the length written to out (at least 2 * len bytes). */
+static size_t prepare_text(const char *text, size_t len, char *out)
 {
+    size_t n = 0;
     char quote = 0;
 
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
 
         if (quote != 0) {
-            if (c == '\\' && quote == '"' && i + 1 < len)
-                i++;
-            else if (c == quote || c == '\n')
+            if (c == '\\' && quote == '"' && i + 1 < len) {
+                out[n++] = c;
+                c = text[++i];
+            } else if (c == '$' && quote == '"' && i + 1 < len &&
+                       text[i + 1] == '{') {
+                out[n++] = '\\';
+            } else if (c == quote || c == '\n') {
                 quote = 0;
+            }
         } else if (c == '"' || c == '\'') {
             quote = c;
         } else if (c == '#') {
-            while (i < len && text[i] != '\n')
-                text[i++] = ' ';
+            for (; i < len && text[i] != '\n'; i++)
+                out[n++] = ' ';
+            if (i == len)
+                break;
+            c = text[i];
         }
+        out[n++] = c;
     }
+    return n;
 }
 
 #define INI_MAX_SIZE (1 << 20)
@@ -435,7 +453,7 @@ static void blank_comments(char *text, size_t len)
 int ini_load(const char *path, struct cache_file *out, FILE *diag)
 {
     int fd = open_checked(path, diag), r;
-    static char text[INI_MAX_SIZE];
+    static char text[INI_MAX_SIZE], prepared[2 * INI_MAX_SIZE];
     size_t len = 0;
     ssize_t n;
     FILE *fp;
@@ -452,8 +470,8 @@ int ini_load(const char *path, struct cache_file *out, FILE *diag)
     }
     if (r < 0)
         return r;
-    blank_comments(text, len);
-    fp = fmemopen(text, len, "r");
+    len = prepare_text(text, len, prepared);
+    fp = fmemopen(prepared, len, "r");
     if (fp == NULL)
         return -errno;
     r = parse_stream(fp, path, out, diag);
@@ -487,7 +505,7 @@ static void print_quoted(FILE *to, const char *key, const char *value)
 {
     fprintf(to, "%s = \"", key);
     for (; *value != '\0'; value++) {
-        if (*value == '"' || *value == '\\')
+        if (*value == '"' || *value == '\\' || *value == '$')
             fputc('\\', to);
         fputc(*value, to);
     }

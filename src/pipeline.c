@@ -118,7 +118,8 @@ int config_in_force(const char *path, struct config *cfg, const char **why)
     /* The rule is checked on what statx saw; O_NOFOLLOW then makes sure
      * no link was put in its place (only root can swap files in /etc). */
     r = cache_check_stat(&stx, why);
-    fd = r < 0 ? r : sys_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    fd = r < 0 ? r : sys_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+                                        O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         if (r == 0)
             *why = "it cannot be opened";

@@ -181,6 +181,13 @@ START_TEST(command_word_is_never_an_assignment)
     ck_assert_int_eq((int)tb.len, (int)strlen("'HISTFILE=/dev/null' a=b"));
     ck_assert(memcmp(tb.data, "'HISTFILE=/dev/null' a=b", tb.len) == 0);
     textbuf_init(&tb, mem, sizeof(mem));
+    {
+        char *keyword[] = { "time", "time", NULL };
+
+        quote_argv(&tb, keyword, 4096, NULL);
+        ck_assert(memcmp(tb.data, "'time' time", tb.len) == 0);
+    }
+    textbuf_init(&tb, mem, sizeof(mem));
     quote_argv(&tb, job, 4096, NULL);
     ck_assert(memcmp(tb.data, "'%1' %1", tb.len) == 0);
 }
