@@ -81,36 +81,6 @@ size_t fields_visit(struct exec_event *ev, char *scratch, size_t size,
     return argc - shown;
 }
 
-static size_t utf8_length(const unsigned char *s, size_t n)
-{
-    size_t len;
-    unsigned v, min;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        len = 2, v = s[0] & 0x1fu, min = 0x80;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        len = 3, v = s[0] & 0x0fu, min = 0x800;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        len = 4, v = s[0] & 0x07u, min = 0x10000;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3fu);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    /* U+2028 and U+2029 end a line for JavaScript readers. */
-    if (v == 0x2028 || v == 0x2029)
-        return 0x100 | len;
-    return len;
-}
-
 void json_string(struct textbuf *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -119,14 +89,17 @@ void json_string(struct textbuf *out, const char *s, size_t len)
 
     textbuf_putc(out, '"');
     while (i < len) {
-        size_t n = utf8_length(p + i, len - i);
+        uint32_t cp = 0;
+        size_t n = utf8_sequence(p + i, len - i, &cp);
+        /* U+2028 and U+2029 end a line for JavaScript readers. */
+        bool separator = cp == 0x2028 || cp == 0x2029;
         char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
 
         if (n == 1 && p[i] >= 0x20 && p[i] != '"' && p[i] != '\\') {
             i++;
             continue;
         }
-        if (n > 1 && n < 0x100) {
+        if (n > 1 && !separator) {
             i += n;
             continue;
         }
@@ -134,9 +107,9 @@ void json_string(struct textbuf *out, const char *s, size_t len)
         if (n == 0) {
             textbuf_put(out, "\\ufffd", 6);
             i++;
-        } else if (n > 0x100) {
-            textbuf_put(out, p[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
-            i += n & 0xff;
+        } else if (separator) {
+            textbuf_put(out, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
+            i += n;
         } else if (p[i] == '"' || p[i] == '\\') {
             textbuf_putc(out, '\\');
             textbuf_putc(out, (char)p[i++]);

@@ -67,7 +67,7 @@ static bool is_disguising(uint32_t cp)
 
 /* Length of the well-formed UTF-8 sequence at s (1-4), or 0 if there is
  * none: overlong forms, surrogates and values past U+10FFFF are refused. */
-static size_t utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp)
+size_t utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp)
 {
     size_t len;
     uint32_t v, min;

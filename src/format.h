@@ -59,6 +59,11 @@ struct redact_rules;
 void quote_argv(struct textbuf *out, char *const *argv, size_t max_len,
                 const struct redact_rules *redact);
 
+/* Length of the well-formed UTF-8 sequence at s (1-4) and its code point
+ * in *cp, or 0 if there is none (overlong forms, surrogates and values past
+ * U+10FFFF are refused). */
+size_t utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp);
+
 /* Appends "...(N bytes cut)". */
 void put_cut_marker(struct textbuf *out, size_t cut);
 
