@@ -234,8 +234,11 @@ static int write_line(int fd, const struct output_config *oc,
 static int file_send(const struct output_config *oc,
                      const struct output_message *m)
 {
+    /* O_NONBLOCK: a FIFO made at the path by anyone who can write its
+     * directory must not stop every exec on the host. */
     int fd = sys_open_mode(oc->path, O_WRONLY | O_APPEND | O_CREAT |
-                                         O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+                                         O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+                                         O_NONBLOCK,
                            0600),
         r;
 

@@ -243,6 +243,10 @@ START_TEST(compile_rejects_bad_formats)
     ck_assert_int_eq(format_compile(&fmt, "%{uid:x}", &at), -EINVAL);
     ck_assert_str_eq(at.message, "%{uid} takes no argument");
     ck_assert_int_eq(format_compile(&fmt, "%{uid:}", &at), -EINVAL);
+    /* A raw newline or escape in the format would reach every line. */
+    ck_assert_int_eq(format_compile(&fmt, "a\nb %{uid}", &at), -EINVAL);
+    ck_assert_uint_eq(at.column, 1);
+    ck_assert_int_eq(format_compile(&fmt, "%{uid} \x1b[31m", &at), -EINVAL);
     memset(huge, 'x', sizeof(huge) - 1);
     huge[sizeof(huge) - 1] = '\0';
     ck_assert_int_eq(format_compile(&fmt, huge, &at), -EINVAL);

@@ -191,6 +191,11 @@ START_TEST(file_output_appends_0600_and_refuses_links)
     ck_assert_int_eq(output_select(&oc, "file", link), 0);
     ck_assert_int_eq(send_text("three", 9), -ELOOP);
     unlink(link);
+    /* A FIFO nobody reads must not block the exec. */
+    unlink(link);
+    ck_assert_int_eq(mkfifo(link, 0600), 0);
+    ck_assert_int_eq(output_select(&oc, "file", link), 0);
+    ck_assert_int_eq(send_text("fifo", 9), -ENXIO);
     ck_assert_int_eq(output_select(&oc, "file", "/nonexistent-dir/x.log"), 0);
     ck_assert_int_eq(send_text("four", 9), -ENOENT);
     unlink(file);
