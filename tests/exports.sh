@@ -1,4 +1,6 @@
 #!/bin/sh
+# A sanitizer build's library needs libasan, which this test forbids.
+[ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
 # The library must export the exec-family wrappers and nothing else, and
 # need nothing but libc at load time: it is mapped into every process.
 lib=${EXECLOG_LIB:-src/.libs/libexeclog.so}

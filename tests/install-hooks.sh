@@ -1,4 +1,6 @@
 #!/bin/bash
+# A sanitizer build's library drags libasan into foreign programs.
+[ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
 # execlog-install-hooks (install-hooks.sh.in) against a real
 # /etc/ld.so.preload: enable, disable and status, each case in its own
 # private mount namespace with an overlay on /etc (tests/sandbox.sh), so

@@ -1,4 +1,6 @@
 #!/bin/bash
+# A sanitizer build's library drags libasan into foreign programs.
+[ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
 # The prime directive: libexeclog.so must never change what the host program
 # sees.  Every tests/probe subcommand runs twice, once plain and once with the
 # library in a real /etc/ld.so.preload (tests/sandbox.sh), and the two reports

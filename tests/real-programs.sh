@@ -1,4 +1,6 @@
 #!/bin/bash
+# A sanitizer build's library drags libasan into foreign programs.
+[ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
 # Programs nobody here wrote, run with the library in a real
 # /etc/ld.so.preload: every exec that strace sees succeed must be logged
 # exactly once, and nothing else may be logged for the traced processes.

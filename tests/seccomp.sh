@@ -1,4 +1,6 @@
 #!/bin/bash
+# A sanitizer build's library drags libasan into foreign programs.
+[ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
 # A sandbox that forbids the library's pre-check system calls must not make
 # it blind: the command is still logged, exactly once, and still runs.
 set -euo pipefail

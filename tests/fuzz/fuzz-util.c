@@ -9,11 +9,15 @@
 
 #include "fuzz-util.h"
 
+void (*fuzz_on_fail)(void);
+
 void fuzz_fail(const char *file, int line, const char *cond, const char *fmt,
                ...)
 {
     va_list ap;
 
+    if (fuzz_on_fail != NULL)
+        fuzz_on_fail();
     fprintf(stderr, "%s:%d: property violated: %s\n  ", file, line, cond);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);

@@ -23,6 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void fuzz_fail(const char *file, int line, const char *cond, const char *fmt,
                ...) __attribute__((noreturn, format(printf, 4, 5)));
 
+/* Called by fuzz_fail before it aborts (abort skips atexit): a target
+ * removes its temporary files here. */
+extern void (*fuzz_on_fail)(void);
+
 #define FUZZ_MAX_PARTS 64
 
 /* data cut at its NUL bytes into at most FUZZ_MAX_PARTS NUL-terminated
