@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,18 @@ static int read_exactly(int fd, void *buf, size_t size, uint64_t offset)
     return 0;
 }
 
+/* The sources are printed by execlog show as C strings. */
+static bool sources_are_strings(const struct config_sources *s)
+{
+    const char *const fields[] = { s->message_format, s->filter_chain,
+                                   s->redact, s->output };
+
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+        if (memchr(fields[i], '\0', CONFIG_SOURCE_MAX) == NULL)
+            return false;
+    return true;
+}
+
 int cache_read(int fd, struct cache_header *header, struct config *cfg,
                struct config_sources *sources, const char **why)
 {
@@ -170,6 +183,10 @@ int cache_read(int fd, struct cache_header *header, struct config *cfg,
         return -ENODATA;
     if (header->sources_checksum != cache_checksum(sources, sizeof(*sources))) {
         *why = "its checksum does not match (corrupt or tampered with)";
+        return -EINVAL;
+    }
+    if (!sources_are_strings(sources)) {
+        *why = "its configuration text is not terminated";
         return -EINVAL;
     }
     return 0;

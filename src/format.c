@@ -400,17 +400,18 @@ int format_compile(struct format *fmt, const char *spec, struct diag *d)
     size_t used = 0;
 
     memset(fmt, 0, sizeof(*fmt));
+    /* In literal text and in placeholder arguments alike (a datetime
+     * format is copied into the line). */
+    for (size_t k = 0; spec[k] != '\0'; k++)
+        if ((unsigned char)spec[k] < 0x20 || spec[k] == 0x7f)
+            return diag_fail(d, k, "control character 0x%02x in "
+                             "message_format: it would reach every line raw",
+                             (unsigned char)spec[k]);
     while (*p != '\0') {
         const char *open = strstr(p, "%{");
         size_t len = open != NULL ? (size_t)(open - p) : strlen(p);
         int next;
 
-        for (size_t k = 0; k < len; k++)
-            if ((unsigned char)p[k] < 0x20 || p[k] == 0x7f)
-                return diag_fail(d, (size_t)(p - spec) + k, "control "
-                                 "character 0x%02x in message_format: it "
-                                 "would reach every line raw",
-                                 (unsigned char)p[k]);
         if (len > 0 && add_item(fmt, &used, FORMAT_LITERAL, p, len) < 0)
             return diag_fail(d, (size_t)(p - spec), "message_format is too "
                              "long (at most %d placeholders and %d bytes of "

@@ -67,6 +67,7 @@ static struct {
     const char *path;
     FILE *diag;
     struct cache_file *out;
+    bool reported;
 } parse;
 
 /* libconfuse's own messages name the token, not the mistake; add what the
@@ -89,10 +90,12 @@ static const char *hint_for(const char *message)
     return "";
 }
 
+__attribute__((format(printf, 2, 0)))
 static void on_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
     char message[512];
 
+    parse.reported = true;
     vsnprintf(message, sizeof(message), fmt, ap);
     fprintf(parse.diag, "%s:%d: %s%s\n", parse.path, cfg->line, message,
             hint_for(message));
@@ -120,6 +123,14 @@ static int report(cfg_t *cfg, cfg_opt_t *opt, const struct diag *d)
     return -1;
 }
 
+/* Zero-filled: a shorter value over the default must leave no tail of it,
+ * the cache's bytes and checksum depend on the configuration alone. */
+static void copy_text(char *dst, size_t size, const char *value)
+{
+    memset(dst, 0, size);
+    memcpy(dst, value, strlen(value));
+}
+
 static int copy_source(char *dst, const char *value, cfg_t *cfg,
                        cfg_opt_t *opt)
 {
@@ -128,7 +139,7 @@ static int copy_source(char *dst, const char *value, cfg_t *cfg,
                   CONFIG_SOURCE_MAX - 1);
         return -1;
     }
-    strcpy(dst, value);
+    copy_text(dst, CONFIG_SOURCE_MAX, value);
     return 0;
 }
 
@@ -228,7 +239,8 @@ static int check_ident(cfg_t *cfg, cfg_opt_t *opt)
                       "digits, '_', '-', '.')", v[i]);
             return -1;
         }
-    strcpy(parse.out->config.output.ident, v);
+    copy_text(parse.out->config.output.ident,
+              sizeof(parse.out->config.output.ident), v);
     return 0;
 }
 
@@ -324,6 +336,30 @@ static const struct key keys[] = {
     { "redact", check_redact },
 };
 
+#define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
+
+/* Line of each key's first setting in the file, 0 while it has none. */
+static int first_line[KEY_COUNT];
+
+/* What libconfuse calls for each key in the file.  A key set twice is
+ * refused: libconfuse would keep the last silently, and an operator who
+ * appends an override usually has not seen the first. */
+static int check_key(cfg_t *cfg, cfg_opt_t *opt)
+{
+    for (size_t i = 0; i < KEY_COUNT; i++) {
+        if (strcmp(keys[i].name, cfg_opt_name(opt)) != 0)
+            continue;
+        if (first_line[i] != 0) {
+            cfg_error(cfg, "%s: set twice (first on line %d): keep one",
+                      keys[i].name, first_line[i]);
+            return -1;
+        }
+        first_line[i] = cfg->line;
+        return keys[i].check(cfg, opt);
+    }
+    return -1;
+}
+
 /* libconfuse validates only the keys present in the file; the defaults are
  * compiled through the same callbacks, from this table of default values. */
 static cfg_t *new_parser(void)
@@ -348,8 +384,8 @@ static cfg_t *new_parser(void)
     if (cfg == NULL)
         return NULL;
     cfg_set_error_function(cfg, on_error);
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-        cfg_set_validate_func(cfg, keys[i].name, keys[i].check);
+    for (size_t i = 0; i < KEY_COUNT; i++)
+        cfg_set_validate_func(cfg, keys[i].name, check_key);
     return cfg;
 }
 
@@ -357,7 +393,7 @@ static cfg_t *new_parser(void)
  * compiled from its default (which cannot fail unless there is a bug). */
 static int compile_defaults(cfg_t *cfg)
 {
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+    for (size_t i = 0; i < KEY_COUNT; i++)
         if (keys[i].check(cfg, cfg_getopt(cfg, keys[i].name)) < 0)
             return -EINVAL;
     return 0;
@@ -371,6 +407,8 @@ static int parse_stream(FILE *fp, const char *path, struct cache_file *out,
 
     memset(out, 0, sizeof(*out));
     output_config_defaults(&out->config.output);
+    memset(&parse, 0, sizeof(parse));
+    memset(first_line, 0, sizeof(first_line));
     parse.path = path;
     parse.diag = diag;
     parse.out = out;
@@ -380,8 +418,15 @@ static int parse_stream(FILE *fp, const char *path, struct cache_file *out,
     /* Every key is compiled from its default first; the file then
      * overrides, each value checked as libconfuse reads it. */
     r = compile_defaults(cfg);
-    if (r == 0 && cfg_parse_fp(cfg, fp) != CFG_SUCCESS)
+    if (r == 0 && cfg_parse_fp(cfg, fp) != CFG_SUCCESS) {
         r = -EINVAL;
+        /* libconfuse fails on some input (a value followed by '') without
+         * a word: never refuse a file silently. */
+        if (!parse.reported)
+            fprintf(diag, "%s:%d: syntax error (quote values that contain "
+                    "quotes, spaces, ',' or '=': key = \"...\")\n", path,
+                    cfg->line);
+    }
     cfg_free(cfg);
     return r;
 }
@@ -409,43 +454,121 @@ static int open_checked(const char *path, FILE *diag)
     return fd;
 }
 
-/* What libconfuse is given instead of the file as written:
- * - '#' comments blanked (newlines kept): libconfuse 3.3 counts each as two
- *   lines, so its line numbers would drift by one per comment;
- * - "${" in double quotes escaped: libconfuse would expand environment
- *   variables there, and the compiled cache must not depend on who ran
- *   execlog reload.
- * Returns the length written to out (at least 2 * len bytes). */
-static size_t prepare_text(const char *text, size_t len, char *out)
+/* Where the text given to libconfuse stands, and where it went wrong. */
+struct scan {
+    const char *text;
+    size_t len, at;
+    char *out;
+    size_t n;
+    int line;
+    const char *why;
+};
+
+static char peek(const struct scan *sc, size_t ahead)
 {
-    size_t n = 0;
-    char quote = 0;
+    return sc->at + ahead < sc->len ? sc->text[sc->at + ahead] : '\0';
+}
 
-    for (size_t i = 0; i < len; i++) {
-        char c = text[i];
+/* Copies, or blanks, one byte; newlines are always kept so that libconfuse
+ * counts the same lines as the file has. */
+static void emit(struct scan *sc, bool blank)
+{
+    char in = sc->text[sc->at++];
 
-        if (quote != 0) {
-            if (c == '\\' && quote == '"' && i + 1 < len) {
-                out[n++] = c;
-                c = text[++i];
-            } else if (c == '$' && quote == '"' && i + 1 < len &&
-                       text[i + 1] == '{') {
-                out[n++] = '\\';
-            } else if (c == quote || c == '\n') {
-                quote = 0;
-            }
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-        } else if (c == '#') {
-            for (; i < len && text[i] != '\n'; i++)
-                out[n++] = ' ';
-            if (i == len)
-                break;
-            c = text[i];
+    if (in == '\n')
+        sc->line++;
+    sc->out[sc->n++] = blank && in != '\n' ? ' ' : in;
+}
+
+static int fail(struct scan *sc, int line, const char *why)
+{
+    sc->line = line;
+    sc->why = why;
+    return -EINVAL;
+}
+
+/* A quoted string, up to its closing quote.  A backslash pair is copied
+ * whole in either kind ('\'' and '\\' are escapes in '...' too); "${" in
+ * double quotes is escaped, or libconfuse would expand it from the
+ * environment of whoever runs execlog reload. */
+static int scan_quoted(struct scan *sc)
+{
+    char quote = sc->text[sc->at];
+    int opened = sc->line;
+
+    emit(sc, false);
+    while (sc->at < sc->len && sc->text[sc->at] != quote) {
+        if (sc->text[sc->at] == '\0')
+            return fail(sc, sc->line, "a NUL byte: not a text file");
+        if (sc->text[sc->at] == '\\' && peek(sc, 1) != '\0') {
+            emit(sc, false);
+        } else if (quote == '"' && sc->text[sc->at] == '$' &&
+                   peek(sc, 1) == '{') {
+            sc->out[sc->n++] = '\\';
         }
-        out[n++] = c;
+        emit(sc, false);
     }
-    return n;
+    if (sc->at == sc->len)
+        return fail(sc, opened, quote == '"'
+                    ? "unterminated \"...\" string: everything after it "
+                      "would be ignored"
+                    : "unterminated '...' string");
+    emit(sc, false);
+    return 0;
+}
+
+static int scan_block_comment(struct scan *sc)
+{
+    int opened = sc->line;
+
+    emit(sc, true);
+    emit(sc, true);
+    while (sc->at < sc->len &&
+           !(sc->text[sc->at] == '*' && peek(sc, 1) == '/'))
+        emit(sc, true);
+    if (sc->at == sc->len)
+        return fail(sc, opened, "unterminated /* comment: everything after "
+                    "it would be ignored");
+    emit(sc, true);
+    emit(sc, true);
+    return 0;
+}
+
+/* What libconfuse (3.3) is given instead of the file as written, and what
+ * is refused because libconfuse would get it wrong without a word:
+ * - comments ('#', '//', slash-star) blanked, newlines kept: libconfuse
+ *   counts extra lines in them, and its line numbers would drift;
+ * - an unterminated string or block comment: libconfuse ignores the rest
+ *   of the file and reports success;
+ * - a NUL byte: libconfuse drops the rest of its line;
+ * - ${NAME} outside quotes: expanded from the environment.
+ * out has room for 2 * len bytes.  0, or -EINVAL with sc->why. */
+static int prepare_text(struct scan *sc)
+{
+    while (sc->at < sc->len) {
+        char c = sc->text[sc->at], next = peek(sc, 1);
+        int r = 0;
+
+        if (c == '\0')
+            return fail(sc, sc->line, "a NUL byte: not a text file");
+        if (c == '"' || c == '\'') {
+            r = scan_quoted(sc);
+        } else if (c == '#' || (c == '/' && next == '/')) {
+            while (sc->at < sc->len && sc->text[sc->at] != '\n')
+                emit(sc, true);
+        } else if (c == '/' && next == '*') {
+            r = scan_block_comment(sc);
+        } else if (c == '$' && next == '{') {
+            return fail(sc, sc->line, "${...} outside quotes would be "
+                        "expanded from the environment: write it in double "
+                        "quotes, where it is kept as written");
+        } else {
+            emit(sc, false);
+        }
+        if (r < 0)
+            return r;
+    }
+    return 0;
 }
 
 #define INI_MAX_SIZE (1 << 20)
@@ -454,6 +577,7 @@ int ini_load(const char *path, struct cache_file *out, FILE *diag)
 {
     int fd = open_checked(path, diag), r;
     static char text[INI_MAX_SIZE], prepared[2 * INI_MAX_SIZE];
+    struct scan sc;
     size_t len = 0;
     ssize_t n;
     FILE *fp;
@@ -470,8 +594,12 @@ int ini_load(const char *path, struct cache_file *out, FILE *diag)
     }
     if (r < 0)
         return r;
-    len = prepare_text(text, len, prepared);
-    fp = fmemopen(prepared, len, "r");
+    sc = (struct scan){ .text = text, .len = len, .out = prepared, .line = 1 };
+    if (prepare_text(&sc) < 0) {
+        fprintf(diag, "%s:%d: %s\n", path, sc.line, sc.why);
+        return -EINVAL;
+    }
+    fp = fmemopen(prepared, sc.n, "r");
     if (fp == NULL)
         return -errno;
     r = parse_stream(fp, path, out, diag);

@@ -37,6 +37,15 @@ refuses bad-redact 1 "unknown redact rule 'valeu'" 'redact = "defaults;valeu:--x
 refuses bad-output 1 "unknown output 'pigeon'" 'output = pigeon'
 refuses output-no-path 1 "needs an absolute path" 'output = file'
 refuses bad-format 1 "unknown format 'xml'" 'output_format = xml'
+# What libconfuse would take silently: a key twice (last wins), the rest
+# of the file after an open string or comment, ${NAME} from the
+# environment; and line numbers past comments, which it miscounts.
+refuses set-twice 3 "syslog_ident: set twice (first on line 1)" 'syslog_ident = a' '' 'syslog_ident = b'
+refuses open-string 2 'unterminated "..." string' '' 'syslog_ident = "abc' 'colour = red'
+refuses open-comment 1 'unterminated /* comment' '/*/ note' 'colour = red'
+refuses env-outside-quotes 1 'outside quotes would be expanded' 'syslog_ident = ${USER}'
+refuses after-comments 6 "no such option 'colour'" '// one' '/* two' 'three */ # four' '#' '' 'colour = red'
+refuses empty-quotes-after-value 1 'syntax error' "syslog_ident = abc''"
 
 # An ini that others may write is refused like an unsafe cache.
 printf 'syslog_ident = x\n' > "$work/loose.ini"
