@@ -498,9 +498,7 @@ static int scan_quoted(struct scan *sc)
 
     emit(sc, false);
     while (sc->at < sc->len && sc->text[sc->at] != quote) {
-        if (sc->text[sc->at] == '\0')
-            return fail(sc, sc->line, "a NUL byte: not a text file");
-        if (sc->text[sc->at] == '\\' && peek(sc, 1) != '\0') {
+        if (sc->text[sc->at] == '\\' && sc->at + 1 < sc->len) {
             emit(sc, false);
         } else if (quote == '"' && sc->text[sc->at] == '$' &&
                    peek(sc, 1) == '{') {
@@ -545,12 +543,17 @@ static int scan_block_comment(struct scan *sc)
  * out has room for 2 * len bytes.  0, or -EINVAL with sc->why. */
 static int prepare_text(struct scan *sc)
 {
+    const char *nul = memchr(sc->text, '\0', sc->len);
+
+    if (nul != NULL) {
+        for (const char *p = sc->text; p < nul; p++)
+            sc->line += *p == '\n';
+        return fail(sc, sc->line, "a NUL byte: not a text file");
+    }
     while (sc->at < sc->len) {
         char c = sc->text[sc->at], next = peek(sc, 1);
         int r = 0;
 
-        if (c == '\0')
-            return fail(sc, sc->line, "a NUL byte: not a text file");
         if (c == '"' || c == '\'') {
             r = scan_quoted(sc);
         } else if (c == '#' || (c == '/' && next == '/')) {
