@@ -169,8 +169,8 @@ inside() {
 
     # -------------------------------------------------------- callgrind
     # A fork child's profile is lost at execve unless dumped before it:
-    # --dump-before=execve and =syscall (how snoopy and execlog reach the
-    # kernel) write it in parts, and execloop zeroes the child's counters
+    # --dump-before=execve (how snoopy reaches the kernel) and =kernel_exec
+    # (execlog's last function before the system call) write it in parts, and execloop zeroes the child's counters
     # just before its execve call, so the child's parts hold exactly the
     # hook.  posix_spawn hooks run in the parent, which is dumped at exit.
     note "callgrind: hooks"
@@ -189,8 +189,9 @@ inside() {
             --callgrind-out-file="$d/cg.%p" "$loop" none 2>"$d/valgrind.log"
         printf '%s\tstart-loop\t0\t%s\n' "$v" "$(cg_sum "$d")" >>"$data/cg-hook.tsv"
         for mode in fork vfork spawn; do
-            dump=(--dump-before=syscall)
-            [ "$mode" = spawn ] || dump+=(--dump-before=execve)
+            dump=()
+            [ "$mode" = spawn ] ||
+                dump=(--dump-before=execve --dump-before=kernel_exec)
             for n in 1 11; do
                 d=$work/cg/$v-$mode-$n
                 mkdir -p "$d"

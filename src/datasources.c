@@ -476,8 +476,10 @@ static int check_env(const char *arg, size_t len, struct diag *d)
 
 enum datasource_arg { ARG_NONE, ARG_OPTIONAL, ARG_REQUIRED };
 
+/* Names are arrays, not pointers: each pointer in a table costs every
+ * process a relocation at load time. */
 struct datasource {
-    const char *name;
+    char name[16];
     void (*render)(struct exec_event *ev, const char *arg, size_t len,
                    struct textbuf *out);
     enum datasource_arg arg;
@@ -522,8 +524,7 @@ static const struct datasource datasources[] = {
 
 int datasource_find(const char *name, size_t len)
 {
-    /* The first byte rules out nearly every entry without a call: the
-     * library compiles its default format on every exec. */
+    /* The first byte rules out nearly every entry without a call. */
     for (size_t i = 0; i < DATASOURCE_COUNT; i++)
         if (len > 0 && datasources[i].name[0] == name[0] &&
             strncmp(datasources[i].name, name, len) == 0 &&

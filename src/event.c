@@ -341,8 +341,8 @@ int event_time(struct exec_event *ev, int64_t *sec, long *nsec)
  * would name a file the exec never considered. */
 static bool searches_path(const char *call)
 {
-    static const char *const searching[] = { "execvp", "execvpe", "execlp",
-                                             "posix_spawnp" };
+    static const char searching[][13] = { "execvp", "execvpe", "execlp",
+                                          "posix_spawnp" };
 
     if (call == NULL)
         return false;

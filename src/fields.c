@@ -10,8 +10,8 @@
 /* Field name (journald's EXECLOG_ suffix, lower-cased for JSON) and the
  * placeholder it comes from. */
 static const struct {
-    const char *key;
-    const char *source;
+    char key[12];
+    char source[12];    /* arrays: no relocation at load time */
 } event_fields[] = {
     { "CMDLINE", "cmdline" },   { "ARGC", "argc" },
     { "FILENAME", "filename" }, { "EXE", "exe" },

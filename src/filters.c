@@ -40,7 +40,7 @@ typedef bool drops_fn(const struct filter_chain *fc,
                       const struct filter_item *item, struct exec_event *ev);
 
 struct filter {
-    const char *name;
+    char name[20];                 /* not a pointer: no load-time relocation */
     compile_arg_fn *compile_arg;   /* NULL: the filter takes no arguments */
     drops_fn *drops;
 };

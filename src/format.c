@@ -26,7 +26,7 @@ static bool is_bare(unsigned char c)
  * they would be read as syntax, not as the program's name. */
 static bool is_reserved_word(const char *s, size_t len)
 {
-    static const char *const words[] = {
+    static const char words[][9] = {
         "case", "coproc", "do", "done", "elif", "else", "esac", "fi", "for",
         "function", "if", "in", "select", "then", "time", "until", "while",
     };

@@ -26,20 +26,22 @@ static output_fn devlog_send, journald_send, file_send, stdout_send,
 
 enum output_arg { NO_ARG, PATH_ARG };
 
+/* Names and paths are arrays, not pointers: each pointer in a table costs
+ * every process a relocation at load time. */
 struct output {
-    const char *name;
+    char name[12];
     output_fn *send;
     enum output_arg arg;
-    const char *default_path;
+    char default_path[32];
 };
 
 /* devlog and socket differ only in where the path comes from. */
 static const struct output outputs[] = {
     { "devlog", devlog_send, NO_ARG, "/dev/log" },
-    { "socket", devlog_send, PATH_ARG, NULL },
+    { "socket", devlog_send, PATH_ARG, "" },
     { "devnull", devnull_send, NO_ARG, "" },
     { "journald", journald_send, NO_ARG, "/run/systemd/journal/socket" },
-    { "file", file_send, PATH_ARG, NULL },
+    { "file", file_send, PATH_ARG, "" },
     { "stdout", stdout_send, NO_ARG, "" },
     { "stderr", stderr_send, NO_ARG, "" },
 };

@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
+#include "builtin.h"
 #include "fields.h"
 #include "pipeline.h"
 #include "sys.h"
@@ -92,16 +93,10 @@ int config_in_force(const char *path, struct config *cfg, const char **why)
     if (sys_call(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW,
                 STATX_BASIC_STATS, &stx) < 0) {
         r = errno;
+        memcpy(cfg, builtin_config(), sizeof(*cfg));
         if (r != ENOENT) {
-            config_defaults(cfg);
             *why = "it cannot be examined";
             return -r;
-        }
-        /* No cache: the defaults, compiled once per process and kept
-         * under the all-zero identity, which no file has. */
-        if (!copy_loaded(&id, cfg)) {
-            config_defaults(cfg);
-            store_loaded(&id, cfg);
         }
         return 1;
     }
@@ -123,32 +118,61 @@ int config_in_force(const char *path, struct config *cfg, const char **why)
     if (fd < 0) {
         if (r == 0)
             *why = "it cannot be opened";
-        config_defaults(cfg);
-        return r < 0 ? r : -errno;
+        r = r < 0 ? r : -errno;
+        memcpy(cfg, builtin_config(), sizeof(*cfg));
+        return r;
     }
     r = cache_read(fd, &header, cfg, NULL, why);
     sys_close(fd);
     if (r < 0) {
-        config_defaults(cfg);
+        memcpy(cfg, builtin_config(), sizeof(*cfg));
         return r;
     }
     store_loaded(&id, cfg);
     return 0;
 }
 
+/* The errors an exec or a delivery can meet, by name.  Not glibc's
+ * strerrorname_np: importing it (GLIBC_2.32) costs every process a symbol
+ * version check at start-up.  Others are shown as numbers. */
+static const struct {
+    int number;
+    char name[14];
+} errno_names[] = {
+    { E2BIG, "E2BIG" },           { EACCES, "EACCES" },
+    { EAGAIN, "EAGAIN" },         { EBADF, "EBADF" },
+    { ECONNREFUSED, "ECONNREFUSED" }, { ECONNRESET, "ECONNRESET" },
+    { EDESTADDRREQ, "EDESTADDRREQ" }, { EDQUOT, "EDQUOT" },
+    { EFAULT, "EFAULT" },         { EFBIG, "EFBIG" },
+    { EINTR, "EINTR" },           { EINVAL, "EINVAL" },
+    { EIO, "EIO" },               { EISDIR, "EISDIR" },
+    { ELIBBAD, "ELIBBAD" },       { ELOOP, "ELOOP" },
+    { EMFILE, "EMFILE" },         { EMSGSIZE, "EMSGSIZE" },
+    { ENAMETOOLONG, "ENAMETOOLONG" }, { ENFILE, "ENFILE" },
+    { ENOBUFS, "ENOBUFS" },       { ENOENT, "ENOENT" },
+    { ENOEXEC, "ENOEXEC" },       { ENOMEM, "ENOMEM" },
+    { ENOSPC, "ENOSPC" },         { ENOSYS, "ENOSYS" },
+    { ENOTCONN, "ENOTCONN" },     { ENOTDIR, "ENOTDIR" },
+    { ENOTSOCK, "ENOTSOCK" },     { ENXIO, "ENXIO" },
+    { EPERM, "EPERM" },           { EPIPE, "EPIPE" },
+    { EPROTOTYPE, "EPROTOTYPE" }, { EROFS, "EROFS" },
+    { ETIMEDOUT, "ETIMEDOUT" },   { ETXTBSY, "ETXTBSY" },
+};
+
+static void put_errno_name(struct textbuf *out, int number)
+{
+    for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+        if (errno_names[i].number == number) {
+            textbuf_puts(out, errno_names[i].name);
+            return;
+        }
+    textbuf_put_i64(out, number);
+}
+
 static void put_exec_failure(struct textbuf *out, int exec_errno)
 {
-#ifdef HAVE_STRERRORNAME_NP
-    const char *name = strerrorname_np(exec_errno);
-#else
-    const char *name = NULL;
-#endif
-
     textbuf_puts(out, "exec failed (");
-    if (name != NULL)
-        textbuf_puts(out, name);
-    else
-        textbuf_put_i64(out, exec_errno);
+    put_errno_name(out, exec_errno);
     textbuf_puts(out, "): ");
 }
 
@@ -221,12 +245,7 @@ static void note_delivery(const struct config *cfg, struct workspace *ws,
     textbuf_put_u64(&out, lost);
     textbuf_puts(&out, " earlier line(s) of this process could not be "
                        "delivered (");
-#ifdef HAVE_STRERRORNAME_NP
-    textbuf_puts(&out, strerrorname_np(last_delivery_error) != NULL
-                           ? strerrorname_np(last_delivery_error) : "error");
-#else
-    textbuf_put_u64(&out, (uint64_t)last_delivery_error);
-#endif
+    put_errno_name(&out, last_delivery_error);
     textbuf_putc(&out, ')');
     send_notice(cfg, ws, &out);
 }

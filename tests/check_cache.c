@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "builtin.h"
 #include "cache.h"
 #include "check_core.h"
 #include "pipeline.h"
@@ -32,6 +33,18 @@ static void teardown(void)
     unlink(path);
     rmdir(dir);
 }
+
+/* The library's built-in configuration is compiled at build time; it must
+ * be exactly what the compilers make of the defaults now. */
+START_TEST(builtin_is_the_compiled_defaults)
+{
+    static struct config defaults;
+
+    ck_assert_int_eq(config_defaults(&defaults), 0);
+    ck_assert_int_eq(config_validate(builtin_config()), 0);
+    ck_assert_mem_eq(builtin_config(), &defaults, sizeof(defaults));
+}
+END_TEST
 
 /* Reads path as the library does; returns the result and the reason. */
 static int load(struct config *cfg, const char **why)
@@ -216,6 +229,7 @@ Suite *cache_suite(void)
     TCase *tc = tcase_create("file");
 
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, builtin_is_the_compiled_defaults);
     tcase_add_test(tc, written_cache_reads_back);
     tcase_add_test(tc, missing_cache_means_defaults);
     tcase_add_test(tc, unsafe_files_are_refused);
