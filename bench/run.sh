@@ -170,7 +170,8 @@ inside() {
     # -------------------------------------------------------- callgrind
     # A fork child's profile is lost at execve unless dumped before it:
     # --dump-before=execve (how snoopy reaches the kernel) and =kernel_exec
-    # (execlog's last function before the system call) write it in parts, and execloop zeroes the child's counters
+    # (execlog's last function before the system call; gcc may rename it
+    # kernel_exec.isra.0) write it in parts, and execloop zeroes the child's counters
     # just before its execve call, so the child's parts hold exactly the
     # hook.  posix_spawn hooks run in the parent, which is dumped at exit.
     note "callgrind: hooks"
@@ -191,7 +192,7 @@ inside() {
         for mode in fork vfork spawn; do
             dump=()
             [ "$mode" = spawn ] ||
-                dump=(--dump-before=execve --dump-before=kernel_exec)
+                dump=(--dump-before=execve '--dump-before=kernel_exec*')
             for n in 1 11; do
                 d=$work/cg/$v-$mode-$n
                 mkdir -p "$d"

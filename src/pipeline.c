@@ -38,11 +38,14 @@ struct cache_identity {
  * lock (signal handlers and vfork children may be here): a state word with
  * a valid bit, a writing bit and a count of readers.  Whoever cannot get
  * in simply reads the file into its own workspace. */
+/* Statics of the library are initialized explicitly: with
+ * -fno-zero-initialized-in-bss they then go to .data, and the library has
+ * no .bss for ld.so to clear at start-up (see Makefile.am). */
 static struct {
     struct cache_identity identity;
     struct config config;
-} loaded;
-static unsigned loaded_state;
+} loaded = { .identity = { 0 } };
+static unsigned loaded_state = 0;
 
 #define LOADED_VALID 1u
 #define LOADED_WRITING 2u
@@ -209,7 +212,7 @@ static void send_notice(const struct config *cfg, struct workspace *ws,
 static void report_cache_problem(const struct config *cfg, const char *why,
                                  struct workspace *ws)
 {
-    static int reported;
+    static int reported = 0;
     struct textbuf out;
 
     if (!cfg->error_logging || __atomic_exchange_n(&reported, 1, __ATOMIC_RELAXED))
@@ -223,8 +226,8 @@ static void report_cache_problem(const struct config *cfg, const char *why,
 
 /* Lines this process could not deliver (a stopped receiver, a full queue),
  * said with the next line that gets through. */
-static unsigned undelivered;
-static int last_delivery_error;
+static unsigned undelivered = 0;
+static int last_delivery_error = 0;
 
 static void note_delivery(const struct config *cfg, struct workspace *ws,
                           int r)

@@ -404,7 +404,9 @@ static int spawn(const char *call, void **slot, pid_t *pid, const char *path,
     return r;
 }
 
-static void *real_posix_spawn, *real_posix_spawnp, *real_system, *real_popen;
+/* Initialized, so that they go to .data: see pipeline.c's loaded. */
+static void *real_posix_spawn = NULL, *real_posix_spawnp = NULL,
+            *real_system = NULL, *real_popen = NULL;
 
 EXPORT int posix_spawn(pid_t *pid, const char *path,
                        const posix_spawn_file_actions_t *actions,

@@ -28,5 +28,29 @@ if readelf -d "$lib" | grep -q -E '\(BIND_NOW\)|FLAGS.*NOW'; then
     echo "library is linked with -z now"
     status=1
 fi
-[ $status -eq 0 ] && echo "exports: $exported; needed: $needed"
+# What ld.so does for the library in every process at start-up, kept to
+# what the code needs (bench/RESULTS.md has the costs): symbol lookups
+# (GLOB_DAT) for environ alone, not the compiler's crtbegin imports; one
+# glibc version; no .bss page to clear.
+lookups=$(readelf -rW "$lib" | awk '$3 == "R_X86_64_GLOB_DAT" || $3 == "R_AARCH64_GLOB_DAT" {print $5}' |
+          sed 's/@.*//' | sort | tr '\n' ' ')
+if [ "$lookups" != "environ " ]; then
+    echo "load-time symbol lookups are '$lookups', expected only environ"
+    status=1
+fi
+versions=$(readelf -V "$lib" | awk '/Name: GLIBC_/ {print $3}' | tr '\n' ' ')
+case $(uname -m) in
+x86_64) base="GLIBC_2.2.5 " ;;
+aarch64) base="GLIBC_2.17 " ;;
+*) base=$versions ;;
+esac
+if [ "$versions" != "$base" ]; then
+    echo "glibc versions needed: '$versions', expected '$base'"
+    status=1
+fi
+if readelf -SW "$lib" | grep -q ' \.bss '; then
+    echo "the library has a .bss section (a static without an initializer?)"
+    status=1
+fi
+[ $status -eq 0 ] && echo "exports: $exported; needed: $needed; lookups: $lookups; versions: $versions"
 exit $status
