@@ -115,7 +115,8 @@ inside() {
     local work=$BENCH_WORK data=$BENCH_WORK/data loop=$BENCH_WORK/execloop
     local rounds=$BENCH_ROUNDS starts=$BENCH_STARTS
     local -A lib=([empty]=$BENCH_WORK/libempty.so [execlog]=$BENCH_LIB
-                  [execlog_nocache]=$BENCH_LIB [one]=$BENCH_WORK/libone.so)
+                  [execlog_nocache]=$BENCH_LIB [one]=$BENCH_WORK/libone.so
+                  [bare]=$BENCH_WORK/libbare.so)
     local variants=(none empty execlog_nocache execlog)
     local preloaded='' cached=''
 
@@ -205,12 +206,16 @@ inside() {
             done
         done
     done
-    # The floor of any logger: the empty library with one libc import.
-    use one
-    d=$work/cg/one-start-true
-    mkdir -p "$d"
-    valgrind --tool=callgrind --callgrind-out-file="$d/cg.%p" /bin/true 2>"$d/valgrind.log"
-    printf 'one\tstart-true\t0\t%s\n' "$(cg_sum "$d")" >>"$data/cg-hook.tsv"
+    # The floor of any logger: the empty library with one libc import; and
+    # the empty library linked, as execlog is, without the compiler's start
+    # files (crtbeginS brings four load-time symbol lookups).
+    for v in one bare; do
+        use "$v"
+        d=$work/cg/$v-start-true
+        mkdir -p "$d"
+        valgrind --tool=callgrind --callgrind-out-file="$d/cg.%p" /bin/true 2>"$d/valgrind.log"
+        printf '%s\tstart-true\t0\t%s\n' "$v" "$(cg_sum "$d")" >>"$data/cg-hook.tsv"
+    done
     # What system calls and page faults cost on this machine.
     use none
     "$loop" prices >"$data/prices.txt"
@@ -486,9 +491,10 @@ note "building bench/execloop.c and bench/empty.c with $CC"
 "$CC" -O2 -g -Wall -DEXECLOOP_REQUIRE_CALLGRIND -o "$work/execloop" "$srcdir/bench/execloop.c"
 "$CC" -O2 -g -fPIC -shared -Wl,-z,lazy -o "$work/libempty.so" "$srcdir/bench/empty.c"
 "$CC" -O2 -g -fPIC -shared -Wl,-z,lazy -DBENCH_ONE_IMPORT -o "$work/libone.so" "$srcdir/bench/empty.c"
+"$CC" -O2 -g -fPIC -shared -nostartfiles -Wl,-z,lazy -o "$work/libbare.so" "$srcdir/bench/empty.c"
 # Written back now: pages of a file not yet written back map as dirty, and
 # would count as the process's Private_Dirty.
-sync -- "$work/execloop" "$work/libempty.so" "$work/libone.so" "$lib"
+sync -- "$work/execloop" "$work/libempty.so" "$work/libone.so" "$work/libbare.so" "$lib"
 
 snoopy='' snoopy_ini='' snoopy_version=''
 deb=${SNOOPY_DEB:-}
@@ -562,6 +568,7 @@ label() {
         none) echo "no preload" ;;
         empty) echo "empty library" ;;
         one) echo "empty library + one libc import (any logger's floor)" ;;
+        bare) echo "empty library without the compiler's start files (-nostartfiles)" ;;
         execlog_nocache) echo "execlog, no cache (built-in defaults)" ;;
         execlog) echo "execlog, cache from etc/execlog.ini" ;;
         snoopy) echo "snoopy $snoopy_version" ;;
@@ -692,7 +699,7 @@ hook_seq() { # variant fork|spawn
     echo
     echo "| library | Ir | over no preload | over the empty library |"
     echo "|---|---:|---:|---:|"
-    for v in none empty one "${vlist[@]:1}"; do
+    for v in none empty bare one "${vlist[@]:1}"; do
         t=$(cg "$v" start-true 0)
         echo "| $(label "$v") | $t | $((t - $(cg none start-true 0))) | $((t - $(cg empty start-true 0))) |"
     done
@@ -859,6 +866,10 @@ budget() { # what value limit
     done
     budget "/bin/true start over the empty library (instructions)" \
         "$(($(cg execlog start-true 0) - $(cg empty start-true 0)))" 4000
+    # The same against an empty library that also drops the start files:
+    # what execlog's own content costs.
+    budget "/bin/true start over the bare empty library (instructions)" \
+        "$(($(cg execlog start-true 0) - $(cg bare start-true 0)))" 4000
     budget "Pss over the empty library (kB)" "$(($(mem execlog pss) - $(mem empty pss)))" 8
     for mode in fork vfork spawn; do
         budget "host-wide $mode wall-clock ratio" \

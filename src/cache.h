@@ -49,7 +49,7 @@ struct config_sources {
 };
 
 #define CACHE_MAGIC "EXECLOG\x1a"
-#define CACHE_VERSION 1
+#define CACHE_VERSION 2          /* 2: Fletcher checksum */
 
 struct cache_header {
     char magic[8];
