@@ -114,8 +114,8 @@ int cache_open(const char *path, const char **why)
         r;
 
     if (fd < 0) {
-        *why = errno == ELOOP ? "it is a symbolic link" : "it cannot be opened";
-        return -errno;
+        *why = fd == -ELOOP ? "it is a symbolic link" : "it cannot be opened";
+        return fd;
     }
     if (sys_call(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) < 0) {
         *why = "it cannot be examined";
@@ -138,10 +138,10 @@ static int read_exactly(int fd, void *buf, size_t size, uint64_t offset)
         long n = sys_call(SYS_pread64, fd, (char *)buf + done, size - done,
                          offset + done);
 
-        if (n < 0 && errno == EINTR)
+        if (n == -EINTR)
             continue;
         if (n < 0)
-            return -errno;
+            return (int)n;
         if (n == 0)
             return -ENODATA;
         done += (size_t)n;
@@ -170,7 +170,7 @@ int cache_read(int fd, struct cache_header *header, struct config *cfg,
     /* Header and configuration in one system call: this runs on an exec. */
     do
         n = sys_call(SYS_preadv, fd, iov, 2, 0L, 0L);
-    while (n < 0 && errno == EINTR);
+    while (n == -EINTR);
     *why = "it is truncated";
     if (n != (long)(sizeof(*header) + sizeof(*cfg)))
         return -ENODATA;

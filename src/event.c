@@ -71,7 +71,7 @@ int event_cwd(struct exec_event *ev, const char **out)
     long n = sys_call(SYS_getcwd, ev->work, EVENT_PATH_SIZE);
 
     if (n < 0)
-        return -errno;
+        return (int)n;
     /* A cwd outside our root comes back as "(unreachable)/...". */
     if (n < 2 || ev->work[0] != '/')
         return -ENOENT;
@@ -88,7 +88,7 @@ int event_tty(struct exec_event *ev, const char **out)
         return -ENOTTY;
     n = sys_readlink(link, ev->work, EVENT_PATH_SIZE - 1);
     if (n < 0)
-        return -errno;
+        return (int)n;
     ev->work[n] = '\0';
     *out = ev->work;
     return (int)n;
@@ -119,9 +119,9 @@ static int read_proc_u32(const char *path, uint32_t *out)
 
     fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-        return -errno;
+        return fd;
     n = sys_read(fd, buf, sizeof(buf));
-    r = n < 0 ? -errno : 0;
+    r = n < 0 ? (int)n : 0;
     sys_close(fd);
     if (r < 0)
         return r;
@@ -177,11 +177,11 @@ int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap)
     memcpy(path + n, "/stat", 6);
     fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-        return -errno;
+        return fd;
     got = sys_read(fd, buf, sizeof(buf) - 1);
     sys_close(fd);
     if (got <= 0)
-        return got < 0 ? -errno : -EIO;
+        return got < 0 ? (int)got : -EIO;
     buf[got] = '\0';
     /* "pid (comm) state ppid ...": comm may hold ')' and spaces, so the
      * last ')' ends it. */
@@ -251,9 +251,9 @@ static int scan_lines(int fd, char *io, size_t io_size, size_t read_limit,
         size_t start = 0;
 
         if (n < 0) {
-            if (errno == EINTR)
+            if (n == -EINTR)
                 continue;
-            return -errno;
+            return (int)n;
         }
         have += (size_t)n;
         total += (size_t)n;
@@ -314,7 +314,7 @@ int user_name_from(const char *passwd_path, uid_t uid, char *name, size_t cap,
     int r;
 
     if (fd < 0)
-        return -errno;
+        return fd;
     r = scan_passwd(fd, uid, name, cap, io, io_size);
     sys_close(fd);
     return r;
@@ -328,8 +328,10 @@ int user_name(uid_t uid, char *name, size_t cap, char *io, size_t io_size)
 int event_time(struct exec_event *ev, int64_t *sec, long *nsec)
 {
     if (!ev->time_known) {
-        if (sys_clock_realtime(&ev->time_sec, &ev->time_nsec) < 0)
-            return -errno;
+        int r = sys_clock_realtime(&ev->time_sec, &ev->time_nsec);
+
+        if (r < 0)
+            return r;
         ev->time_known = true;
     }
     *sec = ev->time_sec;
@@ -366,7 +368,7 @@ static int proc_link(struct exec_event *ev, const char *prefix, uint64_t id,
     memcpy(link + n, suffix, strlen(suffix) + 1);
     got = sys_readlink(link, ev->work, EVENT_WORK_SIZE - 1);
     if (got < 0)
-        return -errno;
+        return (int)got;
     ev->work[got] = '\0';
     *out = ev->work;
     return (int)got;
@@ -426,8 +428,10 @@ int event_parent_comm(const struct exec_event *ev, char *comm, size_t cap)
     if (ev->pid != 0) {
         if (cap < 16)
             return -ENOBUFS;
-        if (sys_comm(comm) < 0)
-            return -errno;
+        int r = sys_comm(comm);
+
+        if (r < 0)
+            return r;
         comm[15] = '\0';
         return 0;
     }
@@ -449,9 +453,9 @@ int event_hostname(struct exec_event *ev, const char **out)
         fd = sys_open("/proc/sys/kernel/hostname",
                       O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
-            return -errno;
+            return fd;
         got = sys_read(fd, ev->work, EVENT_PATH_SIZE - 1);
-        r = got < 0 ? -errno : 0;
+        r = got < 0 ? (int)got : 0;
         sys_close(fd);
         if (r < 0)
             return r;
@@ -538,7 +542,7 @@ int cgroup_path_from(const char *proc_cgroup, char *path, size_t cap,
     int r;
 
     if (fd < 0)
-        return -errno;
+        return fd;
     r = scan_lines(fd, io, io_size, CGROUP_READ_LIMIT, cgroup_line, &q);
     sys_close(fd);
     if (r < 0)

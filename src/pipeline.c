@@ -93,13 +93,13 @@ int config_in_force(const char *path, struct config *cfg, const char **why)
     int fd, r;
 
     memset(&id, 0, sizeof(id));
-    if (sys_call(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW,
-                STATX_BASIC_STATS, &stx) < 0) {
-        r = errno;
+    r = (int)sys_call(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW,
+                      STATX_BASIC_STATS, &stx);
+    if (r < 0) {
         memcpy(cfg, builtin_config(), sizeof(*cfg));
-        if (r != ENOENT) {
+        if (r != -ENOENT) {
             *why = "it cannot be examined";
-            return -r;
+            return r;
         }
         return 1;
     }
@@ -121,9 +121,8 @@ int config_in_force(const char *path, struct config *cfg, const char **why)
     if (fd < 0) {
         if (r == 0)
             *why = "it cannot be opened";
-        r = r < 0 ? r : -errno;
         memcpy(cfg, builtin_config(), sizeof(*cfg));
-        return r;
+        return fd;
     }
     r = cache_read(fd, &header, cfg, NULL, why);
     sys_close(fd);
@@ -276,19 +275,19 @@ static int deliver(struct workspace *ws, struct exec_event *ev,
     return output_send(&cfg->output, &m);
 }
 
+/* errno is left alone without being saved: nothing here writes it (the
+ * system calls are made inline, sys.h). */
 int pipeline_log(struct exec_event *ev, int exec_errno)
 {
-    int saved_errno = errno, r;
     struct workspace *ws;
     const char *why = NULL;
+    int r;
 
     /* MAP_NORESERVE and fresh pages: only the pages written are faulted in,
      * typically three or four for a short command line. */
     ws = sys_mmap_anonymous(sizeof(*ws));
-    if (ws == MAP_FAILED) {
-        r = -errno;
-        goto out;
-    }
+    if (ws == MAP_FAILED)
+        return -ENOMEM;
     if (config_in_force(EXECLOG_CACHE_PATH, &ws->config, &why) < 0)
         report_cache_problem(&ws->config, why, ws);
     ev->work = ws->work;
@@ -300,7 +299,5 @@ int pipeline_log(struct exec_event *ev, int exec_errno)
     }
     ev->work = NULL;
     sys_munmap(ws, sizeof(*ws));
-out:
-    errno = saved_errno;
     return r;
 }

@@ -47,22 +47,27 @@ extern char **environ;
  * failed exec never looks like one that ran. */
 static bool looks_runnable(int dirfd, const char *path, int flags)
 {
-    int at = flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+    int at = flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW), r;
     mode_t mode;
 
     if (path == NULL || (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)))
         return false;
     /* A seccomp filter that forbids statx or faccessat2 (ENOSYS, EPERM)
      * tells us nothing about the file: then log rather than go blind. */
-    if (sys_file_mode(dirfd, path, at, &mode) < 0)
-        return errno == ENOSYS || errno == EPERM;
+    r = sys_file_mode(dirfd, path, at, &mode);
+    if (r < 0)
+        return r == -ENOSYS || r == -EPERM;
     if (!S_ISREG(mode))
         return false;
+    /* Executable by everyone (nearly every program): the kernel will let
+     * us run it, unless its mount is noexec; that rare failure is then
+     * logged as one, after the line.  Else ask the kernel, with the
+     * effective ids it checks, which also sees noexec. */
+    if ((mode & 0111) == 0111)
+        return true;
 #ifdef SYS_faccessat2
-    /* Also refuses files on noexec mounts; AT_EACCESS because the kernel
-     * checks exec permission with the effective ids. */
-    if (sys_call(SYS_faccessat2, dirfd, path, X_OK, AT_EACCESS | at) < 0 &&
-        errno != ENOSYS && errno != EPERM)
+    r = (int)sys_call(SYS_faccessat2, dirfd, path, X_OK, AT_EACCESS | at);
+    if (r < 0 && r != -ENOSYS && r != -EPERM)
         return false;
 #endif
     return true;
@@ -76,9 +81,15 @@ __attribute__((noinline))
 static int kernel_exec(const struct exec_event *ev, int dirfd,
                        const char *path, char *const argv[], int flags)
 {
+    long r;
+
     if (dirfd == AT_FDCWD && flags == 0 && !ev->via_execveat)
-        return (int)sys_call(SYS_execve, path, argv, ev->envp);
-    return (int)sys_call(SYS_execveat, dirfd, path, argv, ev->envp, flags);
+        r = sys_call(SYS_execve, path, argv, ev->envp);
+    else
+        r = sys_call(SYS_execveat, dirfd, path, argv, ev->envp, flags);
+    /* Returns only on failure, like execve(): -1 and errno. */
+    errno = (int)-r;
+    return -1;
 }
 
 /* One exec attempt: logs the event before the first attempt that can
@@ -86,13 +97,10 @@ static int kernel_exec(const struct exec_event *ev, int dirfd,
 static int attempt(struct exec_event *ev, int dirfd, const char *path,
                    char *const argv[], int flags, bool *logged)
 {
-    int saved_errno = errno;
-
     if (!*logged && looks_runnable(dirfd, path, flags)) {
         pipeline_log(ev, 0);
         *logged = true;
     }
-    errno = saved_errno;
     return kernel_exec(ev, dirfd, path, argv, flags);
 }
 
@@ -248,8 +256,7 @@ static void exec_through_proc(struct exec_event *ev, bool *logged)
     ev->via_execveat = false;
     attempt(ev, AT_FDCWD, path, ev->argv, 0, logged);
     exec_errno = errno;
-    if (sys_file_mode(AT_FDCWD, "/proc/self/fd", 0, &mode) < 0 &&
-        errno == ENOENT)
+    if (sys_file_mode(AT_FDCWD, "/proc/self/fd", 0, &mode) == -ENOENT)
         exec_errno = ENOSYS;
     errno = exec_errno;
 }

@@ -27,8 +27,10 @@
 
 /* System calls made inline, not through libc's syscall(): a call into
  * libc costs its first use in every process a lazy symbol binding (about
- * 700 instructions each), and most processes exec once.  Returns like
- * syscall(): -1 with errno set on failure. */
+ * 700 instructions each), and most processes exec once.  Returns what the
+ * kernel returns: the result, or -errno.  errno itself is never written:
+ * the log path leaves the caller's errno alone without saving it, and
+ * never binds __errno_location (another 700 instructions). */
 #if defined(__x86_64__)
 static inline long sys_raw(long n, long a, long b, long c, long d, long e,
                            long f)
@@ -73,20 +75,11 @@ static inline long sys_raw(long n, long a, long b, long c, long d, long e,
 }
 #endif
 
-static inline long sys_result(long r)
-{
-    if (r < 0 && r > -4096) {
-        errno = (int)-r;
-        return -1;
-    }
-    return r;
-}
-
 #define SYS_PAD6(a, b, c, d, e, f, ...) \
     (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f)
 /* sys_call(SYS_x, args...): at least one argument, up to six. */
 #define sys_call(n, ...) \
-    sys_result(sys_raw((n), SYS_PAD6(__VA_ARGS__, 0, 0, 0, 0, 0, 0)))
+    sys_raw((n), SYS_PAD6(__VA_ARGS__, 0, 0, 0, 0, 0, 0))
 
 static inline int sys_open(const char *path, int flags)
 {
@@ -137,10 +130,11 @@ static inline int sys_file_mode(int dirfd, const char *path, int flags,
                                 mode_t *mode)
 {
     struct statx stx;
+    long r = sys_call(SYS_statx, dirfd, path, flags, STATX_TYPE | STATX_MODE,
+                      &stx);
 
-    if (sys_call(SYS_statx, dirfd, path, flags, STATX_TYPE | STATX_MODE,
-                &stx) < 0)
-        return -1;
+    if (r < 0)
+        return (int)r;
     *mode = stx.stx_mode;
     return 0;
 }
@@ -176,15 +170,14 @@ static inline int sys_clock_realtime(int64_t *sec, long *nsec)
 {
 #ifdef SYS_clock_gettime64
     struct { int64_t tv_sec; int64_t tv_nsec; } ts;
-
-    if (sys_call(SYS_clock_gettime64, CLOCK_REALTIME, &ts) < 0)
-        return -1;
+    long r = sys_call(SYS_clock_gettime64, CLOCK_REALTIME, &ts);
 #else
     struct timespec ts;
-
-    if (sys_call(SYS_clock_gettime, CLOCK_REALTIME, &ts) < 0)
-        return -1;
+    long r = sys_call(SYS_clock_gettime, CLOCK_REALTIME, &ts);
 #endif
+
+    if (r < 0)
+        return (int)r;
     *sec = (int64_t)ts.tv_sec;
     *nsec = (long)ts.tv_nsec;
     return 0;
@@ -214,7 +207,7 @@ static inline void *sys_mmap_anonymous(size_t size)
     long r = sys_call(SYS_mmap, 0, size, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
-    return r == -1 ? MAP_FAILED : (void *)r;
+    return r < 0 && r > -4096 ? MAP_FAILED : (void *)r;
 }
 
 static inline int sys_munmap(void *addr, size_t size)
