@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -275,17 +276,54 @@ static int deliver(struct workspace *ws, struct exec_event *ev,
     return output_send(&cfg->output, &m);
 }
 
+/* The workspace is mapped once per process and kept: a process that
+ * spawns again pays no mmap and munmap, and a fork child, whose exec
+ * discards it, no munmap.  MAP_NORESERVE and fresh pages: only the pages
+ * written are faulted in, five or six for a short command line, and stay
+ * with a process that spawns.  Whoever finds it in use (another thread, a
+ * signal handler, a fork child of a thread that was using it) maps one of
+ * its own for the call.  A vfork child shares it with its parent and gives
+ * it back before its exec, like everyone, at the end of pipeline_log. */
+static struct workspace *kept_workspace = NULL;
+static unsigned kept_workspace_busy = 0;
+
+static struct workspace *take_workspace(bool *kept)
+{
+    struct workspace *ws;
+
+    *kept = __atomic_exchange_n(&kept_workspace_busy, 1, __ATOMIC_ACQUIRE) == 0;
+    if (!*kept)
+        return sys_mmap_anonymous(sizeof(*ws));
+    ws = kept_workspace;
+    if (ws == NULL) {
+        ws = sys_mmap_anonymous(sizeof(*ws));
+        if (ws == MAP_FAILED) {
+            __atomic_store_n(&kept_workspace_busy, 0, __ATOMIC_RELEASE);
+            return ws;
+        }
+        kept_workspace = ws;
+    }
+    return ws;
+}
+
+static void give_back_workspace(struct workspace *ws, bool kept)
+{
+    if (kept)
+        __atomic_store_n(&kept_workspace_busy, 0, __ATOMIC_RELEASE);
+    else
+        sys_munmap(ws, sizeof(*ws));
+}
+
 /* errno is left alone without being saved: nothing here writes it (the
  * system calls are made inline, sys.h). */
 int pipeline_log(struct exec_event *ev, int exec_errno)
 {
     struct workspace *ws;
     const char *why = NULL;
+    bool kept;
     int r;
 
-    /* MAP_NORESERVE and fresh pages: only the pages written are faulted in,
-     * typically three or four for a short command line. */
-    ws = sys_mmap_anonymous(sizeof(*ws));
+    ws = take_workspace(&kept);
     if (ws == MAP_FAILED)
         return -ENOMEM;
     if (config_in_force(EXECLOG_CACHE_PATH, &ws->config, &why) < 0)
@@ -298,6 +336,6 @@ int pipeline_log(struct exec_event *ev, int exec_errno)
         note_delivery(&ws->config, ws, r);
     }
     ev->work = NULL;
-    sys_munmap(ws, sizeof(*ws));
+    give_back_workspace(ws, kept);
     return r;
 }
