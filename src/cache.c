@@ -37,6 +37,7 @@ int config_validate(const struct config *cfg)
         filter_chain_validate(&cfg->filters) < 0 ||
         redact_validate(&cfg->redact) < 0 ||
         output_config_validate(&cfg->output) < 0 ||
+        user_table_validate(&cfg->users) < 0 ||
         cfg->max_arg_length < MIN_ARG_LENGTH ||
         cfg->max_arg_length > MAX_ARG_LENGTH ||
         cfg->max_message_length < MIN_MESSAGE_LENGTH ||

@@ -16,6 +16,7 @@
 #include "format.h"
 #include "outputs.h"
 #include "redact.h"
+#include "users.h"
 
 #define DEFAULT_MAX_ARG_LENGTH 4096
 #define DEFAULT_MAX_MESSAGE_LENGTH 16384
@@ -32,6 +33,7 @@ struct config {
     struct filter_chain filters;
     struct redact_rules redact;
     struct output_config output;
+    struct user_table users;      /* names of /etc/passwd at reload */
     uint32_t max_arg_length;
     uint32_t max_message_length;
     uint8_t output_format;
@@ -49,7 +51,7 @@ struct config_sources {
 };
 
 #define CACHE_MAGIC "EXECLOG\x1a"
-#define CACHE_VERSION 2          /* 2: Fletcher checksum */
+#define CACHE_VERSION 3   /* 2: Fletcher checksum; 3: user names */
 
 struct cache_header {
     char magic[8];

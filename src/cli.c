@@ -62,6 +62,7 @@ static int cmd_check(const char *ini)
 static int cmd_reload(const char *ini)
 {
     static struct cache_file file;
+    static char io[EVENT_IO_SIZE];
     struct stat st;
     int r;
 
@@ -77,6 +78,11 @@ static int cmd_reload(const char *ini)
         file.header.ini_mtime_nsec = (uint32_t)st.st_mtim.tv_nsec;
     }
     snprintf(file.header.ini_path, sizeof(file.header.ini_path), "%s", ini);
+    r = user_table_build(&file.config.users, PASSWD_PATH, io, sizeof(io));
+    if (r < 0)
+        fprintf(stderr, "%s: user names not copied into the cache (%s); "
+                "the hook reads the file instead\n", PASSWD_PATH,
+                strerror(-r));
     r = cache_write(cache_path, &file);
     if (r < 0) {
         fprintf(stderr, "%s: cannot write: %s\n", cache_path, strerror(-r));
@@ -199,6 +205,20 @@ static int hook_listed(char *found, size_t size)
     return listed;
 }
 
+static void print_user_table(const struct user_table *t)
+{
+    if (t->count == 0)
+        printf("user names: none in the cache; the hook reads %s\n",
+               PASSWD_PATH);
+    else
+        printf("user names: %u of %s%s in the cache%s\n", t->count,
+               PASSWD_PATH, t->complete ? " (all)" : "",
+               user_table_current(t, PASSWD_PATH)
+                   ? ""
+                   : "; the file changed since, the hook reads it (run "
+                     "execlog reload)");
+}
+
 static int cmd_status(void)
 {
     static struct cache_file file;
@@ -230,6 +250,8 @@ static int cmd_status(void)
     } else {
         printf("cache: valid and up to date with %s\n", file.header.ini_path);
     }
+    if (r == 0)
+        print_user_table(&file.config.users);
     if (status == EXIT_OK && !listed)
         status = EXIT_DROPPED;
     return status;

@@ -42,18 +42,6 @@ uid_t event_uid(struct exec_event *ev)
     return ev->uid;
 }
 
-int event_user_name(struct exec_event *ev, uid_t uid, const char **name)
-{
-    if (!ev->name_known || ev->named_uid != uid) {
-        ev->name_length = user_name(uid, ev->name, sizeof(ev->name),
-                                    ev->work + EVENT_PATH_SIZE, EVENT_IO_SIZE);
-        ev->named_uid = uid;
-        ev->name_known = true;
-    }
-    *name = ev->name;
-    return ev->name_length;
-}
-
 size_t event_argc(const struct exec_event *ev)
 {
     size_t n = 0;
@@ -208,40 +196,42 @@ int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap)
     return 0;
 }
 
-/* A passwd line is "name:password:uid:...". */
-static int match_passwd_line(const char *line, size_t len, uid_t uid,
-                             char *name, size_t cap)
+int passwd_entry(const char *line, size_t len, size_t *name_len,
+                 uint32_t *uid)
 {
     const char *c1 = memchr(line, ':', len), *c2, *c3;
     uint64_t v;
 
-    if (c1 == NULL)
+    if (c1 == NULL || c1 == line)
         return -ENOENT;
     c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line));
     if (c2 == NULL)
         return -ENOENT;
     c3 = memchr(c2 + 1, ':', len - (size_t)(c2 + 1 - line));
     if (c3 == NULL || parse_uint(c2 + 1, (size_t)(c3 - c2 - 1), &v) < 0 ||
-        v != uid)
+        v > UINT32_MAX)
         return -ENOENT;
-    if ((size_t)(c1 - line) >= cap || c1 == line)
-        return -ENOENT;
-    memcpy(name, line, (size_t)(c1 - line));
-    name[c1 - line] = '\0';
-    return (int)(c1 - line);
+    *name_len = (size_t)(c1 - line);
+    *uid = (uint32_t)v;
+    return 0;
 }
 
-/* Hosts with huge passwd files exist; past this much we print the number
- * rather than make every exec read megabytes. */
-#define PASSWD_READ_LIMIT (4u << 20)
+static int match_passwd_line(const char *line, size_t len, uid_t uid,
+                             char *name, size_t cap)
+{
+    size_t name_len;
+    uint32_t found;
 
-/* Calls fn on each line of fd (without its newline) until fn returns
- * nonzero, and returns that; 0 at the end of the file, or -errno.  Lines
- * longer than io_size are skipped. */
-typedef int line_fn(const char *line, size_t len, void *ctx);
+    if (passwd_entry(line, len, &name_len, &found) < 0 || found != uid ||
+        name_len >= cap)
+        return -ENOENT;
+    memcpy(name, line, name_len);
+    name[name_len] = '\0';
+    return (int)name_len;
+}
 
-static int scan_lines(int fd, char *io, size_t io_size, size_t read_limit,
-                      line_fn *fn, void *ctx)
+int scan_lines(int fd, char *io, size_t io_size, size_t read_limit,
+               line_fn *fn, void *ctx)
 {
     size_t have = 0, total = 0;
     int skipping = 0;   /* inside a line too long for the buffer */
@@ -322,7 +312,43 @@ int user_name_from(const char *passwd_path, uid_t uid, char *name, size_t cap,
 
 int user_name(uid_t uid, char *name, size_t cap, char *io, size_t io_size)
 {
-    return user_name_from("/etc/passwd", uid, name, cap, io, io_size);
+    return user_name_from(PASSWD_PATH, uid, name, cap, io, io_size);
+}
+
+/* From the cache's table when /etc/passwd is the file it was made from
+ * (checked once per event), else -ESTALE. */
+static int table_user_name(struct exec_event *ev, uid_t uid)
+{
+    const char *name;
+    int n;
+
+    if (ev->users == NULL || ev->users->count == 0)
+        return -ESTALE;
+    if (!ev->passwd_checked) {
+        ev->passwd_current = user_table_current(ev->users, PASSWD_PATH);
+        ev->passwd_checked = true;
+    }
+    if (!ev->passwd_current)
+        return -ESTALE;
+    n = user_table_find(ev->users, uid, &name);
+    if (n >= 0)
+        memcpy(ev->name, name, (size_t)n + 1);
+    return n;
+}
+
+int event_user_name(struct exec_event *ev, uid_t uid, const char **name)
+{
+    if (!ev->name_known || ev->named_uid != uid) {
+        ev->name_length = table_user_name(ev, uid);
+        if (ev->name_length == -ESTALE)
+            ev->name_length = user_name(uid, ev->name, sizeof(ev->name),
+                                        ev->work + EVENT_PATH_SIZE,
+                                        EVENT_IO_SIZE);
+        ev->named_uid = uid;
+        ev->name_known = true;
+    }
+    *name = ev->name;
+    return ev->name_length;
 }
 
 int event_time(struct exec_event *ev, int64_t *sec, long *nsec)

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "users.h"
+
 struct redact_rules;
 
 struct exec_event {
@@ -42,6 +44,10 @@ struct exec_event {
     uid_t named_uid;
     int name_length;              /* -ENOENT: not in /etc/passwd */
     char name[64];
+    /* The cache's copy of /etc/passwd (NULL: none), and whether the file
+     * is still the one it was made from (asked once per event). */
+    const struct user_table *users;
+    bool passwd_checked, passwd_current;
 };
 
 /* Room for a path (PATH_MAX) plus a read buffer for /etc/passwd. */
@@ -116,6 +122,22 @@ int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap);
 /* Name of uid from /etc/passwd, read with plain system calls.  Returns the
  * length written to name, -ENOENT when uid is not listed, or -errno. */
 int user_name(uid_t uid, char *name, size_t cap, char *io, size_t io_size);
+
+/* A passwd line "name:password:uid:...": the name's length and the uid,
+ * or -ENOENT for a line that is no entry. */
+int passwd_entry(const char *line, size_t len, size_t *name_len,
+                 uint32_t *uid);
+
+/* Hosts with huge passwd files exist; past this much a name is shown as
+ * the number rather than make every exec read megabytes. */
+#define PASSWD_READ_LIMIT (4u << 20)
+
+/* Calls fn on each line of fd (without its newline) until fn returns
+ * nonzero, and returns that; 0 at the end of the file, or -errno.  Lines
+ * longer than io_size are skipped. */
+typedef int line_fn(const char *line, size_t len, void *ctx);
+int scan_lines(int fd, char *io, size_t io_size, size_t read_limit,
+               line_fn *fn, void *ctx);
 int user_name_from(const char *passwd_path, uid_t uid, char *name, size_t cap,
                    char *io, size_t io_size);
 

@@ -26,14 +26,6 @@ struct workspace {
     char scratch[OUTPUT_SCRATCH_SIZE];
 };
 
-/* What identifies one version of the cache file: a reload renames a new
- * file into place (new inode), an edit in place changes mtime and ctime. */
-struct cache_identity {
-    uint64_t ino, size;
-    int64_t mtime_sec, ctime_sec;
-    uint32_t mtime_nsec, ctime_nsec, dev_major, dev_minor;
-};
-
 /* The configuration this process loaded last, so that an unchanged cache
  * costs one statx per exec, not a read and a checksum.  Guarded without a
  * lock (signal handlers and vfork children may be here): a state word with
@@ -43,7 +35,7 @@ struct cache_identity {
  * -fno-zero-initialized-in-bss they then go to .data, and the library has
  * no .bss for ld.so to clear at start-up (see Makefile.am). */
 static struct {
-    struct cache_identity identity;
+    struct file_identity identity;
     struct config config;
 } loaded = { .identity = { 0 } };
 static unsigned loaded_state = 0;
@@ -52,7 +44,7 @@ static unsigned loaded_state = 0;
 #define LOADED_WRITING 2u
 #define LOADED_READER 4u
 
-static int copy_loaded(const struct cache_identity *id, struct config *cfg)
+static int copy_loaded(const struct file_identity *id, struct config *cfg)
 {
     unsigned s = __atomic_load_n(&loaded_state, __ATOMIC_ACQUIRE);
     int hit;
@@ -70,7 +62,7 @@ static int copy_loaded(const struct cache_identity *id, struct config *cfg)
     return hit;
 }
 
-static void store_loaded(const struct cache_identity *id,
+static void store_loaded(const struct file_identity *id,
                          const struct config *cfg)
 {
     unsigned s = __atomic_load_n(&loaded_state, __ATOMIC_ACQUIRE);
@@ -89,11 +81,10 @@ static void store_loaded(const struct cache_identity *id,
 int config_in_force(const char *path, struct config *cfg, const char **why)
 {
     struct cache_header header;
-    struct cache_identity id;
+    struct file_identity id;
     struct statx stx;
     int fd, r;
 
-    memset(&id, 0, sizeof(id));
     r = (int)sys_call(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW,
                       STATX_BASIC_STATS, &stx);
     if (r < 0) {
@@ -104,14 +95,9 @@ int config_in_force(const char *path, struct config *cfg, const char **why)
         }
         return 1;
     }
-    id.ino = stx.stx_ino;
-    id.size = stx.stx_size;
-    id.mtime_sec = stx.stx_mtime.tv_sec;
-    id.mtime_nsec = stx.stx_mtime.tv_nsec;
-    id.ctime_sec = stx.stx_ctime.tv_sec;
-    id.ctime_nsec = stx.stx_ctime.tv_nsec;
-    id.dev_major = stx.stx_dev_major;
-    id.dev_minor = stx.stx_dev_minor;
+    /* A reload renames a new file into place (new inode), an edit in
+     * place changes mtime and ctime. */
+    file_identity_of(&id, &stx);
     if (copy_loaded(&id, cfg))
         return 0;
     /* The rule is checked on what statx saw; O_NOFOLLOW then makes sure
@@ -187,6 +173,7 @@ void pipeline_render(const struct config *cfg, struct exec_event *ev,
     out->cap = full > CUT_MARKER_ROOM ? full - CUT_MARKER_ROOM : 0;
     ev->max_arg_length = cfg->max_arg_length;
     ev->redact = &cfg->redact;
+    ev->users = &cfg->users;
     if (exec_errno != 0)
         put_exec_failure(out, exec_errno);
     format_render(&cfg->format, ev, out);

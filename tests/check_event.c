@@ -92,6 +92,82 @@ START_TEST(argc_counts_arguments)
 }
 END_TEST
 
+static struct user_table table;
+
+START_TEST(user_table_keeps_first_entries_and_knows_its_file)
+{
+    char io[4096];
+    const char *name;
+    FILE *f;
+
+    write_passwd("root:x:0:0:root:/root:/bin/bash\n"
+                 "not an entry\n"
+                 "alice:x:1000:1000::/home/alice:/bin/sh\n"
+                 "alias:x:1000:1000::/home/alias:/bin/sh\n"
+                 "bob:x:1001:1001::/home/bob:/bin/sh");
+    ck_assert_int_eq(user_table_build(&table, passwd_path, io, sizeof(io)), 0);
+    ck_assert_int_eq(user_table_validate(&table), 0);
+    ck_assert_uint_eq(table.count, 3);
+    ck_assert_uint_eq(table.complete, 1);
+    ck_assert_int_eq(user_table_find(&table, 1000, &name), 5);
+    ck_assert_str_eq(name, "alice");
+    ck_assert_int_eq(user_table_find(&table, 0, &name), 4);
+    ck_assert_str_eq(name, "root");
+    /* Complete: a uid it lacks is in no entry of the file. */
+    ck_assert_int_eq(user_table_find(&table, 4242, &name), -ENOENT);
+    ck_assert(user_table_current(&table, passwd_path));
+    f = fopen(passwd_path, "a");
+    ck_assert_ptr_nonnull(f);
+    fputs("\ncarol:x:1002:1002::/home/carol:/bin/sh\n", f);
+    fclose(f);
+    ck_assert(!user_table_current(&table, passwd_path));
+    unlink(passwd_path);
+    ck_assert(!user_table_current(&table, passwd_path));
+}
+END_TEST
+
+START_TEST(user_table_past_its_room_sends_the_hook_to_the_file)
+{
+    char io[4096], text[8192] = "";
+    const char *name;
+    size_t n = 0;
+
+    for (int i = 0; i < USER_TABLE_MAX + 8; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n,
+                              "user%d:x:%d:100::/:/bin/sh\n", i, 2000 + i);
+    snprintf(text + n, sizeof(text) - n,
+             "a-name-longer-than-the-table-keeps:x:7:7::/:/bin/sh\n");
+    write_passwd(text);
+    ck_assert_int_eq(user_table_build(&table, passwd_path, io, sizeof(io)), 0);
+    ck_assert_uint_eq(table.count, USER_TABLE_MAX);
+    ck_assert_uint_eq(table.complete, 0);
+    ck_assert_int_eq(user_table_find(&table, 2000, &name), 5);
+    ck_assert_str_eq(name, "user0");
+    /* Not kept: the table cannot tell, the hook must read the file. */
+    ck_assert_int_eq(user_table_find(&table, 2000 + USER_TABLE_MAX, &name),
+                     -ESTALE);
+    ck_assert_int_eq(user_table_find(&table, 4242, &name), -ESTALE);
+    unlink(passwd_path);
+    /* No file: an empty table, which the hook does not use. */
+    ck_assert_int_lt(user_table_build(&table, passwd_path, io, sizeof(io)), 0);
+    ck_assert_uint_eq(table.count, 0);
+}
+END_TEST
+
+START_TEST(user_table_validation_refuses_damage)
+{
+    memset(&table, 0, sizeof(table));
+    table.count = 1;
+    ck_assert_int_lt(user_table_validate(&table), 0);        /* empty name */
+    memset(table.entries[0].name, 'x', USER_NAME_MAX);
+    ck_assert_int_lt(user_table_validate(&table), 0);        /* no NUL */
+    table.entries[0].name[1] = '\0';
+    ck_assert_int_eq(user_table_validate(&table), 0);
+    table.count = USER_TABLE_MAX + 1;
+    ck_assert_int_lt(user_table_validate(&table), 0);
+}
+END_TEST
+
 Suite *event_suite(void)
 {
     Suite *s = suite_create("event");
@@ -101,6 +177,9 @@ Suite *event_suite(void)
     tcase_add_test(tc, passwd_lookup_skips_malformed_and_long_lines);
     tcase_add_test(tc, missing_passwd_is_an_error);
     tcase_add_test(tc, argc_counts_arguments);
+    tcase_add_test(tc, user_table_keeps_first_entries_and_knows_its_file);
+    tcase_add_test(tc, user_table_past_its_room_sends_the_hook_to_the_file);
+    tcase_add_test(tc, user_table_validation_refuses_damage);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -87,6 +87,18 @@ chmod g+w /etc/execlog.cache
 \$cli show > $work/show-groupwritable.out 2>&1 || true
 chmod g-w /etc/execlog.cache
 /bin/true marker-restored
+
+say user names from the cache while /etc/passwd is the file reload read
+put_ini 'message_format = "NAMES %{username} %{cmdline}"'
+\$cli reload >&2
+\$cli status > $work/status-names.out 2>&1 || true
+# strace does not show its own child before the exec: trace a shell's.
+strace -f -e trace=openat -o $work/strace-names.out bash -c '/bin/true marker-names-cached; :'
+say and from the file itself once it changed
+sed -i 's/^root:/toor:/' /etc/passwd
+/bin/true marker-names-renamed
+\$cli status > $work/status-names-changed.out 2>&1 || true
+sed -i 's/^toor:/root:/' /etc/passwd
 SH
 
 status=0
@@ -153,6 +165,19 @@ grep -q "not used: it is writable by group or others" "$log" ||
 grep -q "writable by group or others" "$work/show-groupwritable.out" ||
     no "show does not report the group-writable cache"
 expect_lines "TAMPER /bin/true marker-restored$" 1 "cache in force again"
+
+# User names: from the cache's copy (no open of /etc/passwd in the hook)
+# while the file is unchanged, from the file once it changed.
+expect_lines "NAMES root /bin/true marker-names-cached$" 1 "name from the cache"
+grep -q "/etc/execlog.cache" "$work/strace-names.out" ||
+    no "strace did not see the hook: $(cat "$work/strace-names.out")"
+grep -q '"/etc/passwd"' "$work/strace-names.out" &&
+    no "the hook read /etc/passwd although the cache holds its names"
+expect_lines "NAMES toor /bin/true marker-names-renamed$" 1 "name after /etc/passwd changed"
+grep -q "user names: [0-9]* of /etc/passwd (all) in the cache$" "$work/status-names.out" ||
+    no "status does not report the names: $(cat "$work/status-names.out")"
+grep -q "the file changed since" "$work/status-names-changed.out" ||
+    no "status does not report a changed /etc/passwd: $(cat "$work/status-names-changed.out")"
 
 if [ $fail -ne 0 ]; then
     echo "--- steps output"; cat "$work/out"

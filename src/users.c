@@ -1,0 +1,111 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "event.h"
+#include "sys.h"
+#include "users.h"
+
+void file_identity_of(struct file_identity *id, const struct statx *stx)
+{
+    memset(id, 0, sizeof(*id));
+    id->ino = stx->stx_ino;
+    id->size = stx->stx_size;
+    id->mtime_sec = stx->stx_mtime.tv_sec;
+    id->mtime_nsec = stx->stx_mtime.tv_nsec;
+    id->ctime_sec = stx->stx_ctime.tv_sec;
+    id->ctime_nsec = stx->stx_ctime.tv_nsec;
+    id->dev_major = stx->stx_dev_major;
+    id->dev_minor = stx->stx_dev_minor;
+}
+
+static int identity_of_path(const char *path, struct file_identity *id)
+{
+    struct statx stx;
+    int r = (int)sys_call(SYS_statx, AT_FDCWD, path, 0, STATX_BASIC_STATS,
+                          &stx);
+
+    if (r == 0)
+        file_identity_of(id, &stx);
+    return r;
+}
+
+static int keep_entry(const char *line, size_t len, void *ctx)
+{
+    struct user_table *t = ctx;
+    size_t name_len;
+    uint32_t uid;
+
+    if (passwd_entry(line, len, &name_len, &uid) < 0)
+        return 0;
+    /* The hook takes the first entry of a uid, as the file scan does. */
+    for (uint32_t i = 0; i < t->count; i++)
+        if (t->entries[i].uid == uid)
+            return 0;
+    if (t->count == USER_TABLE_MAX || name_len >= USER_NAME_MAX) {
+        t->complete = 0;
+        return 0;
+    }
+    t->entries[t->count].uid = uid;
+    memcpy(t->entries[t->count].name, line, name_len);
+    t->count++;
+    return 0;
+}
+
+int user_table_build(struct user_table *t, const char *path, char *io,
+                     size_t io_size)
+{
+    struct file_identity after;
+    int fd, r;
+
+    memset(t, 0, sizeof(*t));
+    r = identity_of_path(path, &t->passwd);
+    fd = r < 0 ? r : sys_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        goto fail;
+    t->complete = 1;
+    r = scan_lines(fd, io, io_size, PASSWD_READ_LIMIT, keep_entry, t);
+    sys_close(fd);
+    /* Changed while read: the hook would trust a mix of two versions. */
+    if (r == 0 && identity_of_path(path, &after) == 0 &&
+        memcmp(&after, &t->passwd, sizeof(after)) != 0)
+        r = -EAGAIN;
+    if (r == 0)
+        return 0;
+fail:
+    memset(t, 0, sizeof(*t));
+    return fd < 0 ? fd : r;
+}
+
+int user_table_validate(const struct user_table *t)
+{
+    if (t->count > USER_TABLE_MAX || t->complete > 1)
+        return -EINVAL;
+    for (uint32_t i = 0; i < t->count; i++)
+        if (t->entries[i].name[0] == '\0' ||
+            memchr(t->entries[i].name, '\0', USER_NAME_MAX) == NULL)
+            return -EINVAL;
+    return 0;
+}
+
+bool user_table_current(const struct user_table *t, const char *path)
+{
+    struct file_identity now;
+
+    return identity_of_path(path, &now) == 0 &&
+           memcmp(&now, &t->passwd, sizeof(now)) == 0;
+}
+
+int user_table_find(const struct user_table *t, uid_t uid, const char **name)
+{
+    for (uint32_t i = 0; i < t->count; i++)
+        if (t->entries[i].uid == uid) {
+            *name = t->entries[i].name;
+            return (int)strlen(*name);
+        }
+    return t->complete ? -ENOENT : -ESTALE;
+}
