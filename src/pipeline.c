@@ -27,11 +27,11 @@ struct workspace {
 };
 
 /* The configuration this process loaded last, so that an unchanged cache
- * costs one statx per exec, not a read and a checksum.  Guarded without a
- * lock (signal handlers and vfork children may be here): a state word with
- * a valid bit, a writing bit and a count of readers.  Whoever cannot get
- * in simply reads the file into its own workspace. */
-/* Statics of the library are initialized explicitly: with
+ * costs one statx per exec, not a read and a checksum, and is used where
+ * it lies, not copied.  Guarded without a lock (signal handlers and vfork
+ * children may be here): a state word with a valid bit, a writing bit and
+ * a count of readers.  Whoever cannot get in reads the file into its own
+ * workspace.  Statics of the library are initialized explicitly: with
  * -fno-zero-initialized-in-bss they then go to .data, and the library has
  * no .bss for ld.so to clear at start-up (see Makefile.am). */
 static struct {
@@ -44,62 +44,84 @@ static unsigned loaded_state = 0;
 #define LOADED_WRITING 2u
 #define LOADED_READER 4u
 
-static int copy_loaded(const struct file_identity *id, struct config *cfg)
+/* A reader's hold on loaded if it is valid and of this identity. */
+static bool hold_loaded(const struct file_identity *id)
 {
     unsigned s = __atomic_load_n(&loaded_state, __ATOMIC_ACQUIRE);
-    int hit;
 
     do {
         if (!(s & LOADED_VALID) || (s & LOADED_WRITING))
-            return 0;
+            return false;
     } while (!__atomic_compare_exchange_n(&loaded_state, &s, s + LOADED_READER,
                                           true, __ATOMIC_ACQUIRE,
                                           __ATOMIC_ACQUIRE));
-    hit = memcmp(&loaded.identity, id, sizeof(*id)) == 0;
-    if (hit)
-        memcpy(cfg, &loaded.config, sizeof(*cfg));
+    if (memcmp(&loaded.identity, id, sizeof(*id)) == 0)
+        return true;
     __atomic_fetch_sub(&loaded_state, LOADED_READER, __ATOMIC_RELEASE);
-    return hit;
+    return false;
 }
 
-static void store_loaded(const struct file_identity *id,
-                         const struct config *cfg)
+static void release_loaded(void)
 {
+    __atomic_fetch_sub(&loaded_state, LOADED_READER, __ATOMIC_RELEASE);
+}
+
+/* Reads the cache into loaded if no one else is in it, and then holds it
+ * as a reader: 1; 0 when someone is (read it elsewhere); or the error of
+ * an unusable cache (loaded is then invalid). */
+static int load_and_hold(int fd, const struct file_identity *id,
+                         const char **why)
+{
+    struct cache_header header;
     unsigned s = __atomic_load_n(&loaded_state, __ATOMIC_ACQUIRE);
+    int r;
 
     do {
         if (s & ~LOADED_VALID)
-            return;    /* being read or written: keep what is there */
+            return 0;
     } while (!__atomic_compare_exchange_n(&loaded_state, &s, LOADED_WRITING,
                                           true, __ATOMIC_ACQUIRE,
                                           __ATOMIC_ACQUIRE));
+    r = cache_read(fd, &header, &loaded.config, NULL, why);
+    if (r < 0) {
+        __atomic_store_n(&loaded_state, 0, __ATOMIC_RELEASE);
+        return r;
+    }
     loaded.identity = *id;
-    memcpy(&loaded.config, cfg, sizeof(*cfg));
-    __atomic_store_n(&loaded_state, LOADED_VALID, __ATOMIC_RELEASE);
+    __atomic_store_n(&loaded_state, LOADED_VALID + LOADED_READER,
+                     __ATOMIC_RELEASE);
+    return 1;
 }
 
-int config_in_force(const char *path, struct config *cfg, const char **why)
+/* The configuration in force for one event: the loaded cache, held (*held;
+ * release_loaded() when done), the built-in one, or the cache read into
+ * own.  *status as config_in_force returns. */
+static const struct config *config_for_event(const char *path,
+                                             struct config *own, bool *held,
+                                             const char **why, int *status)
 {
     struct cache_header header;
     struct file_identity id;
     struct statx stx;
     int fd, r;
 
+    *held = false;
     r = (int)sys_call(SYS_statx, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW,
                       STATX_BASIC_STATS, &stx);
     if (r < 0) {
-        memcpy(cfg, builtin_config(), sizeof(*cfg));
-        if (r != -ENOENT) {
+        if (r != -ENOENT)
             *why = "it cannot be examined";
-            return r;
-        }
-        return 1;
+        *status = r == -ENOENT ? 1 : r;
+        return builtin_config();
     }
     /* A reload renames a new file into place (new inode), an edit in
      * place changes mtime and ctime. */
     file_identity_of(&id, &stx);
-    if (copy_loaded(&id, cfg))
-        return 0;
+    *status = 0;
+    if (hold_loaded(&id)) {
+        *held = true;
+        return &loaded.config;
+    }
     /* The rule is checked on what statx saw; O_NOFOLLOW then makes sure
      * no link was put in its place (only root can swap files in /etc). */
     r = cache_check_stat(&stx, why);
@@ -108,17 +130,33 @@ int config_in_force(const char *path, struct config *cfg, const char **why)
     if (fd < 0) {
         if (r == 0)
             *why = "it cannot be opened";
-        memcpy(cfg, builtin_config(), sizeof(*cfg));
-        return fd;
+        *status = fd;
+        return builtin_config();
     }
-    r = cache_read(fd, &header, cfg, NULL, why);
+    r = load_and_hold(fd, &id, why);
+    if (r == 0)
+        r = cache_read(fd, &header, own, NULL, why);
     sys_close(fd);
     if (r < 0) {
-        memcpy(cfg, builtin_config(), sizeof(*cfg));
-        return r;
+        *status = r;
+        return builtin_config();
     }
-    store_loaded(&id, cfg);
-    return 0;
+    *held = r == 1;
+    return *held ? &loaded.config : own;
+}
+
+int config_in_force(const char *path, struct config *cfg, const char **why)
+{
+    bool held;
+    int status;
+    const struct config *in_force = config_for_event(path, cfg, &held, why,
+                                                     &status);
+
+    if (in_force != cfg)
+        memcpy(cfg, in_force, sizeof(*cfg));
+    if (held)
+        release_loaded();
+    return status;
 }
 
 /* The errors an exec or a delivery can meet, by name.  Not glibc's
@@ -241,10 +279,9 @@ static void note_delivery(const struct config *cfg, struct workspace *ws,
 }
 
 /* Renders ev with the configuration in ws and delivers it. */
-static int deliver(struct workspace *ws, struct exec_event *ev,
-                   int exec_errno)
+static int deliver(struct workspace *ws, const struct config *cfg,
+                   struct exec_event *ev, int exec_errno)
 {
-    const struct config *cfg = &ws->config;
     struct output_message m = { .pid = event_pid(ev), .ev = ev,
                                 .scratch = ws->scratch };
     struct textbuf line, json;
@@ -306,23 +343,28 @@ static void give_back_workspace(struct workspace *ws, bool kept)
 int pipeline_log(struct exec_event *ev, int exec_errno)
 {
     struct workspace *ws;
+    const struct config *cfg;
     const char *why = NULL;
-    bool kept;
-    int r;
+    bool kept, held;
+    int r, status;
 
     ws = take_workspace(&kept);
     if (ws == MAP_FAILED)
         return -ENOMEM;
-    if (config_in_force(EXECLOG_CACHE_PATH, &ws->config, &why) < 0)
-        report_cache_problem(&ws->config, why, ws);
+    cfg = config_for_event(EXECLOG_CACHE_PATH, &ws->config, &held, &why,
+                           &status);
+    if (status < 0)
+        report_cache_problem(cfg, why, ws);
     ev->work = ws->work;
-    if (filter_chain_drops(&ws->config.filters, ev) != NULL) {
+    if (filter_chain_drops(&cfg->filters, ev) != NULL) {
         r = 0;
     } else {
-        r = deliver(ws, ev, exec_errno);
-        note_delivery(&ws->config, ws, r);
+        r = deliver(ws, cfg, ev, exec_errno);
+        note_delivery(cfg, ws, r);
     }
     ev->work = NULL;
+    if (held)
+        release_loaded();
     give_back_workspace(ws, kept);
     return r;
 }
