@@ -85,9 +85,10 @@ int user_table_validate(const struct user_table *t)
 {
     if (t->count > USER_TABLE_MAX || t->complete > 1)
         return -EINVAL;
+    /* reload zero-fills each name: a string, whose last byte is NUL. */
     for (uint32_t i = 0; i < t->count; i++)
         if (t->entries[i].name[0] == '\0' ||
-            memchr(t->entries[i].name, '\0', USER_NAME_MAX) == NULL)
+            t->entries[i].name[USER_NAME_MAX - 1] != '\0')
             return -EINVAL;
     return 0;
 }

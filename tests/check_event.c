@@ -161,7 +161,7 @@ START_TEST(user_table_validation_refuses_damage)
     ck_assert_int_lt(user_table_validate(&table), 0);        /* empty name */
     memset(table.entries[0].name, 'x', USER_NAME_MAX);
     ck_assert_int_lt(user_table_validate(&table), 0);        /* no NUL */
-    table.entries[0].name[1] = '\0';
+    table.entries[0].name[USER_NAME_MAX - 1] = '\0';
     ck_assert_int_eq(user_table_validate(&table), 0);
     table.count = USER_TABLE_MAX + 1;
     ck_assert_int_lt(user_table_validate(&table), 0);
