@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "fuzz-util.h"
+#include "redact.h"
+#include "textbuf.h"
 
 void (*fuzz_on_fail)(void);
 
@@ -313,4 +316,50 @@ const char *fuzz_escape(const char *s, size_t len, char *out, size_t cap)
     if (cap > 0)
         out[n < cap ? n : cap - 1] = '\0';
     return out;
+}
+
+/* quote_argv with no cut: reads back as argv, redacted as redact_span says. */
+void fuzz_check_round_trip(char *const *argv, size_t argc,
+                             const struct redact_rules *redact)
+{
+    size_t total = 0, at;
+    char *buf, *mem, **words, *expect;
+    const char *why = NULL, *unsafe;
+    struct textbuf tb;
+    int n;
+
+    for (size_t i = 0; i < argc; i++)
+        total += strlen(argv[i]);
+    buf = malloc(total * 4 + argc * 16 + 16);
+    mem = malloc(total + argc * 4 + 16);
+    expect = malloc(total + 8);
+    words = calloc(argc + 1, sizeof(*words));
+    if (buf == NULL || mem == NULL || expect == NULL || words == NULL)
+        abort();
+    textbuf_init(&tb, buf, total * 4 + argc * 16 + 16);
+    quote_argv(&tb, argv, (size_t)-1, redact);
+    FUZZ_ASSERT(tb.lost == 0, "%zu bytes lost in a buffer of 4 per byte",
+                tb.lost);
+    unsafe = fuzz_text_unsafe(tb.data, tb.len, &at, false);
+    FUZZ_ASSERT(unsafe == NULL, "%s at %zu in %.*s", unsafe, at, (int)tb.len,
+                tb.data);
+    n = fuzz_unquote(tb.data, tb.len, words, argc, mem,
+                     total + argc * 4 + 16, &why);
+    FUZZ_ASSERT(n == (int)argc, "%d words for %zu arguments (%s) in %.*s", n,
+                argc, why != NULL ? why : "", (int)tb.len, tb.data);
+    for (size_t i = 0; i < argc; i++) {
+        size_t start = 0, end = 0;
+        bool masked = redact != NULL &&
+                      redact_span(redact, argv, i, &start, &end) &&
+                      start <= end && end <= strlen(argv[i]);
+
+        fuzz_expected_word(argv[i], masked, start, end, expect);
+        FUZZ_ASSERT(strcmp(words[i], expect) == 0, "word %zu reads back as "
+                    "'%s', not '%s', in %.*s", i, words[i], expect,
+                    (int)tb.len, tb.data);
+    }
+    free(words);
+    free(expect);
+    free(mem);
+    free(buf);
 }

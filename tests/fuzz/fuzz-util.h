@@ -67,4 +67,10 @@ void fuzz_expected_word(const char *word, bool masked, size_t start,
  * bytes written to out. */
 const char *fuzz_escape(const char *s, size_t len, char *out, size_t cap);
 
+struct redact_rules;
+/* quote_argv with no cut reads back (fuzz_unquote) as argv, each argument
+ * masked as redact_span says (redact may be NULL), and is safe text. */
+void fuzz_check_round_trip(char *const *argv, size_t argc,
+                           const struct redact_rules *redact);
+
 #endif
