@@ -21,6 +21,7 @@ struct exec_event {
     char *const *envp;
     pid_t pid;               /* process that runs the program; 0 = this one */
     bool via_execveat;       /* the caller's call is execveat, not execve */
+    bool path_search;        /* a PATH candidate: on failure, the next one */
     size_t max_arg_length;   /* longer arguments are cut, with a marker */
     char *work;              /* scratch for lookups (EVENT_WORK_SIZE bytes) */
     const struct redact_rules *redact;   /* secrets to mask; NULL: none */

@@ -45,7 +45,8 @@ extern char **environ;
 /* Whether an exec of this file would get past the kernel's lookup and
  * permission checks.  A command that cannot start is not logged, so a
  * failed exec never looks like one that ran. */
-static bool looks_runnable(int dirfd, const char *path, int flags)
+static bool looks_runnable(int dirfd, const char *path, int flags,
+                           bool path_search)
 {
     int at = flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW), r;
     mode_t mode;
@@ -62,8 +63,9 @@ static bool looks_runnable(int dirfd, const char *path, int flags)
     /* Executable by everyone (nearly every program): the kernel will let
      * us run it, unless its mount is noexec; that rare failure is then
      * logged as one, after the line.  Else ask the kernel, with the
-     * effective ids it checks, which also sees noexec. */
-    if ((mode & 0111) == 0111)
+     * effective ids it checks, which also sees noexec; so for a candidate
+     * of a PATH search too, whose failure moves on to the next one. */
+    if ((mode & 0111) == 0111 && !path_search)
         return true;
 #ifdef SYS_faccessat2
     r = (int)sys_call(SYS_faccessat2, dirfd, path, X_OK, AT_EACCESS | at);
@@ -97,7 +99,7 @@ static int kernel_exec(const struct exec_event *ev, int dirfd,
 static int attempt(struct exec_event *ev, int dirfd, const char *path,
                    char *const argv[], int flags, bool *logged)
 {
-    if (!*logged && looks_runnable(dirfd, path, flags)) {
+    if (!*logged && looks_runnable(dirfd, path, flags, ev->path_search)) {
         pipeline_log(ev, 0);
         *logged = true;
     }
@@ -177,6 +179,7 @@ static int exec_search(struct exec_event *ev)
 
     char candidate[path_len + file_len + 1];
 
+    ev->path_search = true;
     for (p = path;; p = end) {
         end = strchrnul(p, ':');
         /* Like glibc, an over-long entry is skipped without moving past

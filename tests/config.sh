@@ -99,6 +99,15 @@ sed -i 's/^root:/toor:/' /etc/passwd
 /bin/true marker-names-renamed
 \$cli status > $work/status-names-changed.out 2>&1 || true
 sed -i 's/^toor:/root:/' /etc/passwd
+
+say a program on a noexec mount: logged, then its failure; a PATH search passes it by
+mkdir $work/nx && mount -t tmpfs -o noexec,mode=755 tmpfs $work/nx
+cp /bin/true $work/nx/true && chmod 755 $work/nx/true
+put_ini 'message_format = "NX %{exe} %{cmdline}"'
+\$cli reload >&2
+$work/nx/true marker-noexec-direct
+PATH=$work/nx:/usr/bin:/bin env true marker-noexec-search
+umount $work/nx
 SH
 
 status=0
@@ -178,6 +187,13 @@ grep -q "user names: [0-9]* of /etc/passwd (all) in the cache$" "$work/status-na
     no "status does not report the names: $(cat "$work/status-names.out")"
 grep -q "the file changed since" "$work/status-names-changed.out" ||
     no "status does not report a changed /etc/passwd: $(cat "$work/status-names-changed.out")"
+
+# The check before an exec trusts the mode of a file executable by all,
+# except for a PATH candidate, whose failure would move on to the next.
+expect_lines "^<86>execlog\[[0-9]*\]: NX $work/nx/true $work/nx/true marker-noexec-direct$" 1 "noexec: the attempt"
+expect_lines "exec failed (EACCES): NX $work/nx/true $work/nx/true marker-noexec-direct$" 1 "noexec: its failure"
+expect_lines "NX /usr/bin/true true marker-noexec-search$" 1 "noexec: the search logs what ran"
+expect_lines "NX $work/nx/true true marker-noexec-search$" 0 "noexec: the search logs no candidate it passed"
 
 if [ $fail -ne 0 ]; then
     echo "--- steps output"; cat "$work/out"
