@@ -312,7 +312,7 @@ static void journal_visit(void *ctx, const char *key, const char *value,
 /* Sends the payload as a sealed memfd, as journald expects for entries
  * too large for a datagram. */
 static int send_memfd(int sock, struct sockaddr_un *addr, const char *data,
-                      size_t len)
+                      size_t len, unsigned timeout_ms)
 {
     char control[CMSG_SPACE(sizeof(int))] = { 0 };
     struct msghdr mh = { .msg_name = addr, .msg_namelen = sizeof(*addr),
@@ -340,14 +340,13 @@ static int send_memfd(int sock, struct sockaddr_un *addr, const char *data,
                           F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
                               F_SEAL_SEAL);
     if (r == 0) {
-        ssize_t n;
-
         cmsg->cmsg_level = SOL_SOCKET;
         cmsg->cmsg_type = SCM_RIGHTS;
         cmsg->cmsg_len = CMSG_LEN(sizeof(int));
         memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-        n = sys_sendmsg(sock, &mh, MSG_NOSIGNAL);
-        r = n < 0 ? (int)n : 0;
+        /* Bounded like any line: a stalled journald must not hold the
+         * exec. */
+        r = send_bounded(sock, &mh, addr, timeout_ms);
     }
     sys_close(fd);
     return r;
@@ -388,7 +387,7 @@ static int journald_send(const struct output_config *oc,
     iov.iov_len = out.len;
     r = send_bounded(fd, &mh, &addr, oc->send_timeout_ms);
     if (r == -EMSGSIZE || r == -ENOBUFS)
-        r = send_memfd(fd, &addr, out.data, out.len);
+        r = send_memfd(fd, &addr, out.data, out.len, oc->send_timeout_ms);
     sys_close(fd);
     return r;
 }

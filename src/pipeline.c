@@ -362,7 +362,10 @@ int pipeline_log(struct exec_event *ev, int exec_errno)
         r = deliver(ws, cfg, ev, exec_errno);
         note_delivery(cfg, ws, r);
     }
+    /* Nothing of this call's memory stays reachable from the event. */
     ev->work = NULL;
+    ev->redact = NULL;
+    ev->users = NULL;
     if (held)
         release_loaded();
     give_back_workspace(ws, kept);

@@ -69,9 +69,15 @@ static inline long sys_raw(long n, long a, long b, long c, long d, long e,
 static inline long sys_raw(long n, long a, long b, long c, long d, long e,
                            long f)
 {
+    /* libc's syscall() writes errno, which the log path must leave as
+     * the caller had it. */
+    int saved = errno;
     long r = syscall(n, a, b, c, d, e, f);
 
-    return r < 0 ? -errno : r;
+    if (r == -1)
+        r = -errno;
+    errno = saved;
+    return r;
 }
 #endif
 

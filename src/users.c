@@ -46,12 +46,15 @@ static int keep_entry(const char *line, size_t len, void *ctx)
     for (uint32_t i = 0; i < t->count; i++)
         if (t->entries[i].uid == uid)
             return 0;
-    if (t->count == USER_TABLE_MAX || name_len >= USER_NAME_MAX) {
+    if (t->count == USER_TABLE_MAX) {
         t->complete = 0;
         return 0;
     }
+    /* A name too long to keep is kept as "" (ask the file), so that a
+     * later entry of the same uid cannot stand in for it. */
     t->entries[t->count].uid = uid;
-    memcpy(t->entries[t->count].name, line, name_len);
+    if (name_len < USER_NAME_MAX)
+        memcpy(t->entries[t->count].name, line, name_len);
     t->count++;
     return 0;
 }
@@ -87,8 +90,7 @@ int user_table_validate(const struct user_table *t)
         return -EINVAL;
     /* reload zero-fills each name: a string, whose last byte is NUL. */
     for (uint32_t i = 0; i < t->count; i++)
-        if (t->entries[i].name[0] == '\0' ||
-            t->entries[i].name[USER_NAME_MAX - 1] != '\0')
+        if (t->entries[i].name[USER_NAME_MAX - 1] != '\0')
             return -EINVAL;
     return 0;
 }
@@ -106,7 +108,7 @@ int user_table_find(const struct user_table *t, uid_t uid, const char **name)
     for (uint32_t i = 0; i < t->count; i++)
         if (t->entries[i].uid == uid) {
             *name = t->entries[i].name;
-            return (int)strlen(*name);
+            return **name != '\0' ? (int)strlen(*name) : -ESTALE;
         }
     return t->complete ? -ENOENT : -ESTALE;
 }

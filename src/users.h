@@ -27,7 +27,7 @@ void file_identity_of(struct file_identity *id, const struct statx *stx);
 /* Enough for the accounts of most hosts (Debian's base system has about
  * 20); on a host with more, the first ones in the file, root first. */
 #define USER_TABLE_MAX 32
-#define USER_NAME_MAX 28            /* with its NUL; longer: not kept */
+#define USER_NAME_MAX 28     /* with its NUL; longer: kept as "" */
 
 struct user_table {
     struct file_identity passwd;    /* of the file the names come from */
@@ -53,7 +53,7 @@ bool user_table_current(const struct user_table *t, const char *path);
 
 /* The name of uid in t (a NUL-terminated string in t): its length;
  * -ENOENT when t holds every account and uid is none of them; -ESTALE
- * when t cannot tell (uid not kept). */
+ * when t cannot tell (uid not kept, or its name too long to keep). */
 int user_table_find(const struct user_table *t, uid_t uid, const char **name);
 
 #endif
