@@ -532,6 +532,24 @@ static int scan_block_comment(struct scan *sc)
     return 0;
 }
 
+/* A byte of an unquoted word, as libconfuse's lexer reads one: '/' is,
+ * so "//" inside a word is no comment. */
+static bool word_byte(char c)
+{
+    return strchr(" #\"'\t\n\r={}()+,*", c) == NULL;
+}
+
+/* At a token's start, libconfuse's lexer takes a run of '/' for a comment
+ * unless a word continues it: its longest match wins. */
+static bool slashes_start_comment(const struct scan *sc)
+{
+    size_t ahead = 0;
+
+    while (peek(sc, ahead) == '/')
+        ahead++;
+    return sc->at + ahead == sc->len || !word_byte(peek(sc, ahead));
+}
+
 /* What libconfuse (3.3) is given instead of the file as written, and what
  * is refused because libconfuse would get it wrong without a word:
  * - comments ('#', '//', slash-star) blanked, newlines kept: libconfuse
@@ -539,11 +557,13 @@ static int scan_block_comment(struct scan *sc)
  * - an unterminated string or block comment: libconfuse ignores the rest
  *   of the file and reports success;
  * - a NUL byte: libconfuse drops the rest of its line;
+ * - a '*' outside quotes and comments: libconfuse drops it;
  * - ${NAME} outside quotes: expanded from the environment.
  * out has room for 2 * len bytes.  0, or -EINVAL with sc->why. */
 static int prepare_text(struct scan *sc)
 {
     const char *nul = memchr(sc->text, '\0', sc->len);
+    bool in_word = false;
 
     if (nul != NULL) {
         for (const char *p = sc->text; p < nul; p++)
@@ -556,18 +576,25 @@ static int prepare_text(struct scan *sc)
 
         if (c == '"' || c == '\'') {
             r = scan_quoted(sc);
-        } else if (c == '#' || (c == '/' && next == '/')) {
+        } else if (c == '#' || (c == '/' && next == '/' && !in_word &&
+                                slashes_start_comment(sc))) {
             while (sc->at < sc->len && sc->text[sc->at] != '\n')
                 emit(sc, true);
-        } else if (c == '/' && next == '*') {
+        } else if (c == '/' && next == '*' && !in_word) {
             r = scan_block_comment(sc);
+        } else if (c == '*') {
+            return fail(sc, sc->line, "a '*' outside quotes would be "
+                        "dropped: quote the value");
         } else if (c == '$' && next == '{') {
             return fail(sc, sc->line, "${...} outside quotes would be "
                         "expanded from the environment: write it in double "
                         "quotes, where it is kept as written");
         } else {
             emit(sc, false);
+            in_word = word_byte(c);
+            continue;
         }
+        in_word = false;
         if (r < 0)
             return r;
     }

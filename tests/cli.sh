@@ -46,6 +46,15 @@ refuses open-comment 1 'unterminated /* comment' '/*/ note' 'colour = red'
 refuses env-outside-quotes 1 'outside quotes would be expanded' 'syslog_ident = ${USER}'
 refuses after-comments 6 "no such option 'colour'" '// one' '/* two' 'three */ # four' '#' '' 'colour = red'
 refuses empty-quotes-after-value 1 'syntax error' "syslog_ident = abc''"
+refuses stray-star 1 "'*' outside quotes" 'syslog_ident = abc*'
+# Inside an unquoted word, libconfuse reads '/' as itself: '//' there is
+# no comment.
+printf '%s\n' 'output = file:/var/log//x.log // a comment' > "$work/slashes.ini"
+chmod 644 "$work/slashes.ini"
+"$cli" --cache "$work/slashes.cache" reload "$work/slashes.ini" >/dev/null 2>&1 ||
+    no "slashes: refused"
+"$cli" --cache "$work/slashes.cache" show 2>&1 | grep -qx 'output = "file:/var/log//x.log"' ||
+    no "slashes: $("$cli" --cache "$work/slashes.cache" show 2>&1 | grep output)"
 
 # An ini that others may write is refused like an unsafe cache.
 printf 'syslog_ident = x\n' > "$work/loose.ini"
