@@ -532,22 +532,11 @@ static int scan_block_comment(struct scan *sc)
     return 0;
 }
 
-/* A byte of an unquoted word, as libconfuse's lexer reads one: '/' is,
- * so "//" inside a word is no comment. */
+/* A byte of an unquoted word, as libconfuse 3.3 reads one: '/' is, so
+ * "//" inside a word is no comment; at a token's start it always is. */
 static bool word_byte(char c)
 {
     return strchr(" #\"'\t\n\r={}()+,*", c) == NULL;
-}
-
-/* At a token's start, libconfuse's lexer takes a run of '/' for a comment
- * unless a word continues it: its longest match wins. */
-static bool slashes_start_comment(const struct scan *sc)
-{
-    size_t ahead = 0;
-
-    while (peek(sc, ahead) == '/')
-        ahead++;
-    return sc->at + ahead == sc->len || !word_byte(peek(sc, ahead));
 }
 
 /* What libconfuse (3.3) is given instead of the file as written, and what
@@ -576,8 +565,7 @@ static int prepare_text(struct scan *sc)
 
         if (c == '"' || c == '\'') {
             r = scan_quoted(sc);
-        } else if (c == '#' || (c == '/' && next == '/' && !in_word &&
-                                slashes_start_comment(sc))) {
+        } else if (c == '#' || (c == '/' && next == '/' && !in_word)) {
             while (sc->at < sc->len && sc->text[sc->at] != '\n')
                 emit(sc, true);
         } else if (c == '/' && next == '*' && !in_word) {
