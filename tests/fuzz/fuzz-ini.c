@@ -11,15 +11,22 @@
  *     at its end it is refused;
  *   - an accepted ini gives a configuration that config_validate accepts;
  *   - what `execlog show` prints for it (ini_print) loads again into the
- *     very same configuration and sources. */
+ *     very same configuration and sources;
+ *   - where libconfuse, given the text as it is, accepts it too, each
+ *     value ini_load kept is the one libconfuse reads: what ini_load does
+ *     to the text first (blanking comments, refusing what libconfuse would
+ *     drop) must never change a value. */
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <confuse.h>
 
 #include "cache.h"
 #include "fuzz-util.h"
@@ -93,6 +100,66 @@ static unsigned long line_of(const char *diag)
     return end != p && *end == ':' ? n : 0;
 }
 
+__attribute__((format(printf, 2, 0)))
+static void quiet(cfg_t *cfg, const char *fmt, va_list ap)
+{
+}
+
+/* The text read by libconfuse as it is, every key a plain string.  Texts
+ * with "${" are left out: libconfuse expands it, and ini_load on purpose
+ * does not. */
+static void check_as_libconfuse_reads_it(const uint8_t *data, size_t size,
+                                         const struct cache_file *out)
+{
+    cfg_opt_t opts[] = {
+        CFG_STR("message_format", NULL, CFGF_NONE),
+        CFG_STR("filter_chain", NULL, CFGF_NONE),
+        CFG_STR("output", NULL, CFGF_NONE),
+        CFG_STR("redact", NULL, CFGF_NONE),
+        CFG_STR("syslog_ident", NULL, CFGF_NONE),
+        CFG_STR("output_format", NULL, CFGF_NONE),
+        CFG_STR("syslog_facility", NULL, CFGF_NONE),
+        CFG_STR("syslog_level", NULL, CFGF_NONE),
+        CFG_STR("error_logging", NULL, CFGF_NONE),
+        CFG_STR("max_arg_length", NULL, CFGF_NONE),
+        CFG_STR("max_message_length", NULL, CFGF_NONE),
+        CFG_STR("send_timeout_ms", NULL, CFGF_NONE),
+        CFG_END(),
+    };
+    const struct {
+        const char *key;
+        const char *kept;
+    } values[] = {
+        { "message_format", out->sources.message_format },
+        { "filter_chain", out->sources.filter_chain },
+        { "output", out->sources.output },
+        { "redact", out->sources.redact },
+        { "syslog_ident", out->config.output.ident },
+    };
+    cfg_t *cfg;
+    FILE *f;
+    int r;
+
+    if (memmem(data, size, "${", 2) != NULL)
+        return;
+    cfg = cfg_init(opts, CFGF_NONE);
+    f = fmemopen((void *)data, size, "r");
+    if (cfg == NULL || f == NULL)
+        abort();
+    cfg_set_error_function(cfg, quiet);
+    r = cfg_parse_fp(cfg, f);
+    fclose(f);
+    for (size_t i = 0; r == CFG_SUCCESS && i < sizeof(values) / sizeof(values[0]);
+         i++) {
+        const char *read = cfg_getstr(cfg, values[i].key);
+
+        FUZZ_ASSERT(read == NULL || strcmp(read, values[i].kept) == 0,
+                    "%s: libconfuse reads '%s' in the text, ini_load kept "
+                    "'%s'", values[i].key, read, values[i].kept);
+    }
+    cfg_free(cfg);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char unknown[] = "\nunknown_key = 1\n";
@@ -136,6 +203,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     diag2_len = 0;
     FUZZ_ASSERT(config_validate(&out.config) == 0, "an ini that loads gives "
                 "a configuration that config_validate refuses");
+    check_as_libconfuse_reads_it(data, size, &out);
     f = open_memstream(&printed, &printed_len);
     if (f == NULL)
         abort();
