@@ -17,20 +17,9 @@
 # Exit: 0 pass, 1 fail, 77 skip (no library).
 set -u
 
-abspath() {
-    case $1 in
-        /*) printf '%s\n' "$1" ;;
-        *) printf '%s/%s\n' "$PWD" "$1" ;;
-    esac
-}
-
-builddir=$(abspath "${builddir:-.}")
-top_srcdir=$(abspath "${top_srcdir:-${srcdir:-.}}")
-export builddir # sandbox.sh finds tests/logsink through it
-LIB=$(abspath "${EXECLOG_LIB:-$builddir/src/.libs/libexeclog.so}")
+. "$(dirname "$0")/harness.sh"
 PROBE=$builddir/tests/probe
 NOMALLOC=$builddir/tests/nomalloc
-SANDBOX=$top_srcdir/tests/sandbox.sh
 TMO=${PRIME_DIRECTIVE_TIMEOUT:-300}
 STRESS_N=2000
 ENTRIES=(execve execv execvp execvpe execl execle execlp fexecve execveat
@@ -47,28 +36,7 @@ for p in "$PROBE" "$NOMALLOC"; do
     fi
 done
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/prime-directive.XXXXXX") || exit 1
-chmod 755 "$WORK"
-failures=0
-# shellcheck disable=SC2317  # only called from the EXIT trap
-cleanup() {
-    if [ "$failures" -ne 0 ] || [ "${PRIME_DIRECTIVE_KEEP:-0}" = 1 ]; then
-        echo "reports, stderr and log sinks kept in $WORK"
-    else
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT
-
-fail() {
-    failures=$((failures + 1))
-    printf 'FAIL: %s\n' "$1"
-    shift
-    local l
-    for l in "$@"; do printf '%s\n' "$l" | sed 's/^/      /'; done
-}
-ok() { printf 'ok:   %s\n' "$*"; }
-note() { printf 'note: %s\n' "$*"; }
+work_dir "${TMPDIR:-/tmp}/prime-directive.XXXXXX" "${PRIME_DIRECTIVE_KEEP:-0}"
 
 if grep -qs '[^[:space:]]' /etc/ld.so.preload || [ -n "${LD_PRELOAD:-}" ]; then
     note "a preload is active on this host (/etc/ld.so.preload or LD_PRELOAD): the 'plain' runs are not quite plain"

@@ -33,14 +33,7 @@
 # Exit: 0 pass, 1 fail, 77 skip (not root, no sandbox).
 set -u
 
-abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s/%s\n' "$PWD" "$1" ;; esac; }
-builddir=$(abspath "${builddir:-.}")
-top_srcdir=$(abspath "${top_srcdir:-.}")
-export builddir # sandbox.sh finds tests/logsink through it
-LIB=$(abspath "${EXECLOG_LIB:-$builddir/src/.libs/libexeclog.so}")
-SIGEXEC=$builddir/tests/sigexec
-CLI=$builddir/src/execlog
-SANDBOX=$top_srcdir/tests/sandbox.sh
+. "$(dirname "$0")/harness.sh"
 TMO=60
 
 [ -f "$LIB" ] || { echo "SKIP: no library at $LIB"; exit 77; }
@@ -49,22 +42,10 @@ for p in "$SIGEXEC" "$CLI"; do
 done
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (setuid copies, chown, the sandbox)"; exit 77; }
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/execlog-security.XXXXXX") || exit 1
-chmod 755 "$WORK"
-failures=0 setuid_dir=''
-# shellcheck disable=SC2317  # only called from the EXIT trap
-cleanup() {
-    [ -z "$setuid_dir" ] || rm -rf "$setuid_dir"
-    if [ "$failures" -ne 0 ] || [ "${SECURITY_KEEP:-0}" = 1 ]; then
-        echo "outputs and logs kept in $WORK"
-    else
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT
-fail() { failures=$((failures + 1)); printf 'FAIL: %s\n' "$*"; }
-ok() { printf 'ok:   %s\n' "$*"; }
-note() { printf 'note: %s\n' "$*"; }
+setuid_dir=''
+# shellcheck disable=SC2317  # called by harness_cleanup at exit
+cleanup_extra() { [ -z "$setuid_dir" ] || rm -rf "$setuid_dir"; }
+work_dir "${TMPDIR:-/tmp}/execlog-security.XXXXXX" "${SECURITY_KEEP:-0}"
 
 # in_sandbox NAME SINK CMD...: CMD with the library preloaded, the log in
 # SINK; stdout/stderr to $WORK/NAME.{out,err}.  Returns CMD's status.

@@ -23,14 +23,7 @@
 # work directory.  Exit: 0 pass, 1 fail, 77 skip (no root, no sandbox).
 set -u
 
-abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s/%s\n' "$PWD" "$1" ;; esac; }
-builddir=$(abspath "${builddir:-.}")
-top_srcdir=$(abspath "${top_srcdir:-.}")
-export builddir # sandbox.sh finds tests/logsink through it
-LIB=$(abspath "${EXECLOG_LIB:-$builddir/src/.libs/libexeclog.so}")
-SIGEXEC=$builddir/tests/sigexec
-CLI=$builddir/src/execlog
-SANDBOX=$top_srcdir/tests/sandbox.sh
+. "$(dirname "$0")/harness.sh"
 TMO=${STRESS_TIMEOUT:-300}
 
 [ -f "$LIB" ] || { echo "SKIP: no library at $LIB"; exit 77; }
@@ -39,20 +32,7 @@ TMO=${STRESS_TIMEOUT:-300}
 
 # In the build tree, not /tmp: the hammers' file must be executable, and
 # /tmp may be mounted noexec.
-WORK=$(mktemp -d "$builddir/tests/stress-work.XXXXXX") || exit 1
-chmod 755 "$WORK"
-failures=0
-# shellcheck disable=SC2317  # only called from the EXIT trap
-cleanup() {
-    if [ "$failures" -ne 0 ] || [ "${STRESS_KEEP:-0}" = 1 ]; then
-        echo "outputs and logs kept in $WORK"
-    else
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT
-fail() { failures=$((failures + 1)); printf 'FAIL: %s\n' "$*"; }
-ok() { printf 'ok:   %s\n' "$*"; }
+work_dir "$builddir/tests/stress-work.XXXXXX" "${STRESS_KEEP:-0}"
 
 # The cache each run installs as /etc/execlog.cache, if this build reads it;
 # its format proves that it was used.

@@ -1,0 +1,50 @@
+# Shared by the integration scripts that run the library in the sandbox
+# (prime-directive.sh, stress.sh, security.sh); sourced, not run.
+#
+# Gives: the build's paths as make check sets them (builddir, top_srcdir,
+# EXECLOG_LIB), as LIB, CLI, SIGEXEC, SANDBOX; fail MESSAGE [DETAIL...],
+# ok and note, with failures counting the fails; and work_dir.
+
+abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s/%s\n' "$PWD" "$1" ;; esac; }
+
+builddir=$(abspath "${builddir:-.}")
+top_srcdir=$(abspath "${top_srcdir:-${srcdir:-.}}")
+export builddir # sandbox.sh finds tests/logsink through it
+LIB=$(abspath "${EXECLOG_LIB:-$builddir/src/.libs/libexeclog.so}")
+CLI=$builddir/src/execlog
+SIGEXEC=$builddir/tests/sigexec
+SANDBOX=$top_srcdir/tests/sandbox.sh
+failures=0
+
+fail() {
+    failures=$((failures + 1))
+    printf 'FAIL: %s\n' "$1"
+    shift
+    local l
+    for l in "$@"; do printf '%s\n' "$l" | sed 's/^/      /'; done
+}
+ok() { printf 'ok:   %s\n' "$*"; }
+note() { printf 'note: %s\n' "$*"; }
+
+# work_dir TEMPLATE KEEP: WORK, a new directory (mktemp TEMPLATE, mode 755:
+# the sandbox runs programs from it as nobody), removed at exit unless a
+# check failed or KEEP is 1.  A cleanup_extra function, if the script has
+# one, runs first.
+work_dir() {
+    WORK=$(mktemp -d "$1") || exit 1
+    chmod 755 "$WORK"
+    keep_work=$2
+    trap harness_cleanup EXIT
+}
+
+# shellcheck disable=SC2317  # only called from the EXIT trap
+harness_cleanup() {
+    if declare -F cleanup_extra >/dev/null; then
+        cleanup_extra
+    fi
+    if [ "$failures" -ne 0 ] || [ "$keep_work" = 1 ]; then
+        echo "outputs and logs kept in $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
