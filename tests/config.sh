@@ -92,8 +92,9 @@ say user names from the cache while /etc/passwd is the file reload read
 put_ini 'message_format = "NAMES %{username} %{cmdline}"'
 \$cli reload >&2
 \$cli status > $work/status-names.out 2>&1 || true
-# strace does not show its own child before the exec: trace a shell's.
-strace -f -e trace=openat -o $work/strace-names.out bash -c '/bin/true marker-names-cached; :'
+# strace does not show its own child before the exec: trace env's exec.
+# Not a shell's: bash reads /etc/passwd itself when HOME or SHELL is unset.
+strace -f -e trace=openat -o $work/strace-names.out env /bin/true marker-names-cached
 say and from the file itself once it changed
 sed -i 's/^root:/toor:/' /etc/passwd
 /bin/true marker-names-renamed
