@@ -152,17 +152,26 @@ int event_sessionid(uint32_t *id)
     return 0;
 }
 
+void proc_path(char path[PROC_PATH_SIZE], const char *prefix, uint64_t id,
+               const char *suffix)
+{
+    size_t n = strlen(prefix);
+
+    memcpy(path, prefix, n);
+    n += format_u64(path + n, id);
+    memcpy(path + n, suffix, strlen(suffix) + 1);
+}
+
 int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap)
 {
-    char path[32] = "/proc/", buf[512];
+    char path[PROC_PATH_SIZE], buf[512];
     const char *open_paren, *close_paren, *p;
-    size_t n = strlen(path), name_len;
+    size_t name_len;
     ssize_t got;
     int fd, sign = 1;
     long v = 0;
 
-    n += format_u64(path + n, (uint64_t)pid);
-    memcpy(path + n, "/stat", 6);
+    proc_path(path, "/proc/", (uint64_t)pid, "/stat");
     fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
         return fd;
@@ -385,13 +394,10 @@ static bool searches_path(const char *call)
 static int proc_link(struct exec_event *ev, const char *prefix, uint64_t id,
                      const char *suffix, const char **out)
 {
-    char link[64];
-    size_t n = strlen(prefix);
+    char link[PROC_PATH_SIZE];
     ssize_t got;
 
-    memcpy(link, prefix, n);
-    n += format_u64(link + n, id);
-    memcpy(link + n, suffix, strlen(suffix) + 1);
+    proc_path(link, prefix, id, suffix);
     got = sys_readlink(link, ev->work, EVENT_WORK_SIZE - 1);
     if (got < 0)
         return (int)got;
@@ -578,15 +584,13 @@ int cgroup_path_from(const char *proc_cgroup, char *path, size_t cap,
 
 int event_cgroup(struct exec_event *ev, const char **out)
 {
-    char path[32] = "/proc/";
-    size_t n = strlen(path);
+    char path[PROC_PATH_SIZE];
     int r = -ENOENT;
 
     /* A spawned child can have been placed elsewhere (CLONE_INTO_CGROUP);
      * once it is gone, it was ours. */
     if (ev->pid != 0) {
-        n += format_u64(path + n, (uint64_t)ev->pid);
-        memcpy(path + n, "/cgroup", 8);
+        proc_path(path, "/proc/", (uint64_t)ev->pid, "/cgroup");
         r = cgroup_path_from(path, ev->work, EVENT_PATH_SIZE,
                              ev->work + EVENT_PATH_SIZE, EVENT_IO_SIZE);
     }

@@ -116,6 +116,12 @@ int cgroup_path_from(const char *proc_cgroup, char *path, size_t cap,
  * into path), or -ENOENT. */
 int cgroup_systemd_unit(const char *path, size_t len, const char **unit);
 
+/* prefix, the decimal id and suffix, NUL-terminated: "/proc/" PID "/exe",
+ * "/proc/self/fd/" FD "".  The longest fits PROC_PATH_SIZE bytes. */
+#define PROC_PATH_SIZE 48
+void proc_path(char path[PROC_PATH_SIZE], const char *prefix, uint64_t id,
+               const char *suffix);
+
 /* From /proc/PID/stat: the parent's pid and the command name (the kernel
  * keeps 15 bytes of it), NUL-terminated in comm (cap >= 16).  0 or -errno. */
 int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap);

@@ -343,13 +343,17 @@ void quote_argv(struct textbuf *out, char *const *argv, size_t max_len,
     }
 }
 
+/* Appends an item whose text starts at column at of the spec; -EINVAL
+ * with d filled when the format is full. */
 static int add_item(struct format *fmt, size_t *used, uint16_t source,
-                    const char *s, size_t len)
+                    const char *s, size_t len, size_t at, struct diag *d)
 {
     struct format_item *item;
 
     if (fmt->count == FORMAT_MAX_ITEMS || len > FORMAT_MAX_TEXT - *used)
-        return -E2BIG;
+        return diag_fail(d, at, "message_format is too long (at most %d "
+                         "placeholders and %d bytes of text)",
+                         FORMAT_MAX_ITEMS, FORMAT_MAX_TEXT);
     item = &fmt->items[fmt->count++];
     item->source = source;
     item->offset = (uint16_t)*used;
@@ -390,12 +394,9 @@ static int compile_placeholder(struct format *fmt, size_t *used,
         d->column += arg != NULL ? (size_t)(arg - spec) : at;
         return r;
     }
-    if (add_item(fmt, used, (uint16_t)source, arg != NULL ? arg : "",
-                 arg_len) < 0)
-        return diag_fail(d, at, "message_format is too long (at most %d "
-                         "placeholders and %d bytes of text)",
-                         FORMAT_MAX_ITEMS, FORMAT_MAX_TEXT);
-    return (int)(close + 1 - spec);
+    r = add_item(fmt, used, (uint16_t)source, arg != NULL ? arg : "",
+                 arg_len, at, d);
+    return r < 0 ? r : (int)(close + 1 - spec);
 }
 
 int format_compile(struct format *fmt, const char *spec, struct diag *d)
@@ -416,10 +417,9 @@ int format_compile(struct format *fmt, const char *spec, struct diag *d)
         size_t len = open != NULL ? (size_t)(open - p) : strlen(p);
         int next;
 
-        if (len > 0 && add_item(fmt, &used, FORMAT_LITERAL, p, len) < 0)
-            return diag_fail(d, (size_t)(p - spec), "message_format is too "
-                             "long (at most %d placeholders and %d bytes of "
-                             "text)", FORMAT_MAX_ITEMS, FORMAT_MAX_TEXT);
+        if (len > 0 && add_item(fmt, &used, FORMAT_LITERAL, p, len,
+                                (size_t)(p - spec), d) < 0)
+            return -EINVAL;
         if (open == NULL)
             break;
         next = compile_placeholder(fmt, &used, spec, open, d);

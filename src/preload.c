@@ -251,11 +251,11 @@ EXPORT int execveat(int dirfd, const char *path, char *const argv[],
  * reports ENOSYS when /proc is not mounted. */
 static void exec_through_proc(struct exec_event *ev, bool *logged)
 {
-    char path[32] = "/proc/self/fd/";
+    char path[PROC_PATH_SIZE];
     mode_t mode;
     int exec_errno;
 
-    format_u64(path + strlen(path), (uint64_t)ev->fd);
+    proc_path(path, "/proc/self/fd/", (uint64_t)ev->fd, "");
     ev->via_execveat = false;
     attempt(ev, AT_FDCWD, path, ev->argv, 0, logged);
     exec_errno = errno;
