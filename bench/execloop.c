@@ -280,10 +280,23 @@ static void send_devlog(void)
     close(fd);
 }
 
+/* Of seven timings, the middle one: one preempted run does not move it. */
+static double median7(double t[7])
+{
+    for (int i = 1; i < 7; i++)
+        for (int j = i; j > 0 && t[j - 1] > t[j]; j--) {
+            double x = t[j];
+
+            t[j] = t[j - 1];
+            t[j - 1] = x;
+        }
+    return t[3];
+}
+
 /* Median of 7 timings of n calls, per call. */
 static double price(void (*fn)(int), int arg, int n)
 {
-    double t[7], x;
+    double t[7];
 
     for (int k = 0; k < 7; k++) {
         double t0 = now_ns();
@@ -292,10 +305,7 @@ static double price(void (*fn)(int), int arg, int n)
             fn(arg);
         t[k] = (now_ns() - t0) / n;
     }
-    for (int i = 1; i < 7; i++)
-        for (int j = i; j > 0 && t[j - 1] > t[j]; j--)
-            x = t[j], t[j] = t[j - 1], t[j - 1] = x;
-    return t[3];
+    return median7(t);
 }
 
 static void do_getppid(int unused) { (void)unused; syscall(SYS_getppid); }
@@ -312,7 +322,7 @@ static double cow_fault(void)
     enum { PAGES = 64 };
     char *p = mmap(NULL, PAGES * 4096, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    double t[7], x;
+    double t[7];
     int fds[2];
 
     if (p == MAP_FAILED || pipe(fds) < 0)
@@ -335,13 +345,10 @@ static double cow_fault(void)
             die("read");
         reap(pid);
     }
-    for (int i = 1; i < 7; i++)
-        for (int j = i; j > 0 && t[j - 1] > t[j]; j--)
-            x = t[j], t[j] = t[j - 1], t[j - 1] = x;
     munmap(p, PAGES * 4096);
     close(fds[0]);
     close(fds[1]);
-    return t[3];
+    return median7(t);
 }
 
 static int prices(void)

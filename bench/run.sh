@@ -156,9 +156,12 @@ inside() {
         fi
         cached=$1
     }
+    # use PRELOAD [CACHE_OF]: PRELOAD in /etc/ld.so.preload, and the cache
+    # as variant CACHE_OF (default PRELOAD) wants it, for runs that load a
+    # variant by LD_PRELOAD alone.
     use() {
         local v=$1
-        if [ "$v" = execlog_nocache ]; then set_cache no; else set_cache yes; fi
+        if [ "${2:-$1}" = execlog_nocache ]; then set_cache no; else set_cache yes; fi
         [ "$preloaded" != "$v" ] || return 0
         if [ "$v" = none ]; then
             rm -f /etc/ld.so.preload
@@ -175,21 +178,23 @@ inside() {
     # kernel_exec.isra.0) write it in parts, and execloop zeroes the child's counters
     # just before its execve call, so the child's parts hold exactly the
     # hook.  posix_spawn hooks run in the parent, which is dumped at exit.
+    # cg_start VARIANT WHAT COMMAND...: the instructions of a process
+    # start, as row "VARIANT WHAT 0 SUM" of cg-hook.tsv.
+    cg_start() {
+        local d=$work/cg/$1-$2
+        mkdir -p "$d"
+        valgrind --tool=callgrind --compress-strings=no --compress-pos=no \
+            --callgrind-out-file="$d/cg.%p" "${@:3}" >/dev/null 2>"$d/valgrind.log" ||
+            fail "callgrind $1 $2: $(tail -3 "$d/valgrind.log")"
+        printf '%s\t%s\t0\t%s\n' "$1" "$2" "$(cg_sum "$d")" >>"$data/cg-hook.tsv"
+    }
     note "callgrind: hooks"
     local v mode n d dump
     : >"$data/cg-hook.tsv"
     for v in "${variants[@]}"; do
         use "$v"
-        d=$work/cg/$v-start-true
-        mkdir -p "$d"
-        valgrind --tool=callgrind --compress-strings=no --compress-pos=no \
-            --callgrind-out-file="$d/cg.%p" /bin/true 2>"$d/valgrind.log"
-        printf '%s\tstart-true\t0\t%s\n' "$v" "$(cg_sum "$d")" >>"$data/cg-hook.tsv"
-        d=$work/cg/$v-start-loop
-        mkdir -p "$d"
-        valgrind --tool=callgrind --compress-strings=no --compress-pos=no \
-            --callgrind-out-file="$d/cg.%p" "$loop" none 2>"$d/valgrind.log"
-        printf '%s\tstart-loop\t0\t%s\n' "$v" "$(cg_sum "$d")" >>"$data/cg-hook.tsv"
+        cg_start "$v" start-true /bin/true
+        cg_start "$v" start-loop "$loop" none
         for mode in fork vfork spawn; do
             dump=()
             [ "$mode" = spawn ] ||
@@ -211,10 +216,7 @@ inside() {
     # files (crtbeginS brings four load-time symbol lookups).
     for v in one bare; do
         use "$v"
-        d=$work/cg/$v-start-true
-        mkdir -p "$d"
-        valgrind --tool=callgrind --callgrind-out-file="$d/cg.%p" /bin/true 2>"$d/valgrind.log"
-        printf '%s\tstart-true\t0\t%s\n' "$v" "$(cg_sum "$d")" >>"$data/cg-hook.tsv"
+        cg_start "$v" start-true /bin/true
     done
     # What system calls and page faults cost on this machine.
     use none
@@ -272,8 +274,7 @@ inside() {
     : >"$data/steps.tsv"
     for v in "${variants[@]}"; do
         [ "$v" != empty ] || continue
-        use none
-        [ "$v" != execlog_nocache ] || set_cache no
+        use none "$v"
         for mode in fork vfork; do
             n=3
             [ "$mode" = vfork ] || n=2
@@ -293,8 +294,7 @@ inside() {
     : >"$data/strace.tsv"
     for v in "${variants[@]}"; do
         for place in host parent; do
-            if [ "$place" = host ]; then use "$v"; else use none; fi
-            [ "$v" != execlog_nocache ] || set_cache no
+            if [ "$place" = host ]; then use "$v"; else use none "$v"; fi
             p=()
             [ "$place" = host ] || [ "$v" = none ] || p=(-E "LD_PRELOAD=${lib[$v]}")
             for mode in fork vfork spawn; do
@@ -309,8 +309,7 @@ inside() {
         done
         # The system calls of one hook, in full.
         [ "$v" != none ] || continue
-        use none
-        [ "$v" != execlog_nocache ] || set_cache no
+        use none "$v"
         strace -f -o "$data/strace-$v-fork.txt" -E "LD_PRELOAD=${lib[$v]}" \
             "$loop" fork 1 >/dev/null
         strace -o "$data/strace-$v-spawn.txt" -E "LD_PRELOAD=${lib[$v]}" \
@@ -328,8 +327,7 @@ inside() {
         : >"$data/faults.tsv"
         for v in "${variants[@]}"; do
             [ "$v" != empty ] || continue
-            use none
-            [ "$v" != execlog_nocache ] || set_cache no
+            use none "$v"
             if [ "$v" = none ]; then p=(env); else p=(env "LD_PRELOAD=${lib[$v]}"); fi
             if ! perf record -q -e page-faults -c 1 -d -o "$work/pf-$v.data" -- \
                 "${p[@]}" "$loop" fork 20 >/dev/null 2>>"$work/perf.log"; then
@@ -376,8 +374,7 @@ inside() {
         # A line for /bin/true run as "true": "<86>IDENT[PID]: [...]: true".
         re="^<[0-9]*>${v%_nocache}\[[0-9]*\]: .*\]: true\$"
         for mode in fork vfork spawn; do
-            use none
-            [ "$v" != execlog_nocache ] || set_cache no
+            use none "$v"
             before=$(grep -c "$re" "$BENCH_SINK" || true)
             use "$v"
             "$loop" "$mode" 20 >/dev/null
@@ -513,10 +510,10 @@ if [ -n "$deb" ]; then
     snoopy=$(find "$work/snoopy" -name 'libsnoopy.so*' -type f | sed -n 1p)
     snoopy_ini=$work/snoopy/etc/snoopy.ini
     snoopy_version=$(dpkg-deb -f "$deb" Version)
-    sync -- "$snoopy"
     if [ -z "$snoopy" ] || ! [ -f "$snoopy_ini" ]; then
         fail "unexpected layout in $deb"
     fi
+    sync -- "$snoopy"
 fi
 
 rm -rf -- "$out"
@@ -840,9 +837,9 @@ hook_seq() { # variant fork|spawn
 verdict=0
 budget() { # what value limit
     if awk -v x="$2" -v l="$3" 'BEGIN { exit !(x <= l) }'; then
-        echo "PASS $1: $2 <= $3"
+        echo "- PASS $1: $2 <= $3"
     else
-        echo "FAIL $1: $2 > $3"
+        echo "- FAIL $1: $2 > $3"
         verdict=1
     fi
 }
@@ -881,7 +878,7 @@ budget() { # what value limit
                 "$(logged "$v" "$mode" | awk -F/ '{ print $2 - $1 }')" 0
         done
     done
-} | sed 's/^\(PASS\|FAIL\)/- \1/' >>"$out/report.md"
+} >>"$out/report.md"
 
 cat "$out/report.md"
 note "raw data and report: $out"
