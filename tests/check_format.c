@@ -185,10 +185,12 @@ START_TEST(command_word_is_never_an_assignment)
         char *keyword[] = { "time", "time", NULL };
 
         quote_argv(&tb, keyword, 4096, NULL);
+        ck_assert_int_eq((int)tb.len, (int)strlen("'time' time"));
         ck_assert(memcmp(tb.data, "'time' time", tb.len) == 0);
     }
     textbuf_init(&tb, mem, sizeof(mem));
     quote_argv(&tb, job, 4096, NULL);
+    ck_assert_int_eq((int)tb.len, (int)strlen("'%1' %1"));
     ck_assert(memcmp(tb.data, "'%1' %1", tb.len) == 0);
 }
 END_TEST

@@ -41,7 +41,6 @@
 #define BASH "/bin/bash"
 #define MAX_ARGS 8
 #define BATCH 250
-#define SHOWN shown_max
 
 struct kase {
     size_t argc;
@@ -230,7 +229,7 @@ static void free_case(struct kase *k)
 /* Runs script with bash; returns its stdout (NUL-separated words) and
  * length, or NULL.  stderr goes to *err (a short excerpt). */
 static char *run_bash(const char *script, const char *locale,
-                      size_t *out_len, int *status, char *err, size_t err_cap)
+                      size_t *out_len, char *err, size_t err_cap)
 {
     int out_pipe[2], err_pipe[2];
     size_t len = 0, cap = 65536, elen = 0;
@@ -305,7 +304,7 @@ static char *run_bash(const char *script, const char *locale,
     err[elen] = '\0';
     close(out_pipe[0]);
     close(err_pipe[0]);
-    while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
         ;
     *out_len = len;
     return out;
@@ -375,18 +374,17 @@ static void show_case(const char *what, size_t index, const struct kase *k,
     }
 }
 
-/* Runs one case alone and reports it if bash disagrees; true if it did. */
+/* Runs one case alone, true if bash disagrees; with report, shows it. */
 static bool check_alone(const char *what, size_t index, struct kase *k,
-                        const char *locale)
+                        const char *locale, bool report)
 {
     char err[2048];
     size_t len;
-    int status;
     char *script = script_for(k, 1);
-    char *out = run_bash(script, locale, &len, &status, err, sizeof(err));
+    char *out = run_bash(script, locale, &len, err, sizeof(err));
     bool bad = first_difference(k, 1, out, len) != 1;
 
-    if (bad) {
+    if (bad && report) {
         show_case(what, index, k, out, len, err);
         printf("  (bash with %s)\n", locale);
     }
@@ -398,15 +396,9 @@ static bool check_alone(const char *what, size_t index, struct kase *k,
 /* The character at s, for messages (0xfffd if it is not UTF-8). */
 static uint32_t code_point(const char *s, size_t n)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t len = u[0] < 0x80 ? 1 : u[0] < 0xe0 ? 2 : u[0] < 0xf0 ? 3 : 4;
-    uint32_t cp = len == 1 ? u[0] : u[0] & (0x7fu >> len);
+    uint32_t cp;
 
-    if (len > n || (u[0] >= 0x80 && u[0] < 0xc0))
-        return 0xfffd;
-    for (size_t i = 1; i < len; i++)
-        cp = cp << 6 | (u[i] & 0x3fu);
-    return cp;
+    return utf8_sequence((const unsigned char *)s, n, &cp) != 0 ? cp : 0xfffd;
 }
 
 static bool check_text(const char *what, size_t index, struct kase *k)
@@ -424,7 +416,7 @@ static bool check_text(const char *what, size_t index, struct kase *k)
 
 /* Runs cases[0..n) as one script; where bash disagrees, finds the case
  * that fails on its own, and goes on with the rest.  Returns how many
- * cases failed; the first SHOWN failures of the run are shown. */
+ * cases failed; the first shown_max failures of the run are shown. */
 static size_t check_batch(struct kase *cases, size_t n, size_t base,
                           const char *locale)
 {
@@ -434,9 +426,8 @@ static size_t check_batch(struct kase *cases, size_t n, size_t base,
 
     while (from < n) {
         size_t len, bad, i;
-        int status;
         char *script = script_for(cases + from, n - from);
-        char *out = run_bash(script, locale, &len, &status, err, sizeof(err));
+        char *out = run_bash(script, locale, &len, err, sizeof(err));
 
         bad = from + first_difference(cases + from, n - from, out, len);
         free(out);
@@ -444,23 +435,10 @@ static size_t check_batch(struct kase *cases, size_t n, size_t base,
         if (bad == n)
             break;
         for (i = bad; i < n; i++) {
-            bool quiet = shown >= SHOWN;
-            bool alone_bad;
+            bool alone_bad = check_alone("random case, bash reads it back "
+                                         "differently", base + i, &cases[i],
+                                         locale, shown < shown_max);
 
-            if (quiet) {
-                /* Same check, without the report. */
-                char *s = script_for(&cases[i], 1);
-                char *o = run_bash(s, locale, &len, &status, err,
-                                   sizeof(err));
-
-                alone_bad = first_difference(&cases[i], 1, o, len) != 1;
-                free(o);
-                free(s);
-            } else {
-                alone_bad = check_alone("random case, bash reads it back "
-                                        "differently", base + i, &cases[i],
-                                        locale);
-            }
             if (alone_bad) {
                 shown++;
                 failures++;
@@ -508,7 +486,8 @@ int main(void)
     size_t nbuiltins = 0, len, bash_failures = 0, text_failures = 0;
     struct kase *cases;
     struct diag d;
-    int status, failed = 0;
+    unsigned long long seed;
+    int failed = 0;
 
     if (getenv("ROUNDTRIP_SHOW") != NULL)
         shown_max = strtoul(getenv("ROUNDTRIP_SHOW"), NULL, 0);
@@ -521,13 +500,13 @@ int main(void)
                 "%s\n", d.message);
         return 99;
     }
-    rng_state = env_seed != NULL ? strtoull(env_seed, NULL, 0)
-                                 : 0x657865636c6f67ull;
+    seed = env_seed != NULL ? strtoull(env_seed, NULL, 0) : 0x657865636c6f67ull;
+    rng_state = seed;
     if (rng_state == 0)
         rng_state = 1;
     /* bash's builtins run as command words whatever the quoting. */
     list = run_bash("mapfile -t b < <(compgen -b); printf '%s\\0' \"${b[@]}\"",
-                    "LC_ALL=C", &len, &status, err, sizeof(err));
+                    "LC_ALL=C", &len, err, sizeof(err));
     for (size_t at = 0; at < len && nbuiltins < 128;
          at += strlen(list + at) + 1)
         builtins[nbuiltins++] = list + at;
@@ -546,7 +525,7 @@ int main(void)
             k.argv[k.argc] = strdup(regressions[r][k.argc]);
         prepare(&k, builtins, nbuiltins);
         failed |= check_alone("regression, bash reads it back differently", r,
-                              &k, "LC_ALL=C.UTF-8");
+                              &k, "LC_ALL=C.UTF-8", true);
         failed |= check_text("regression, unsafe text in the line", r, &k);
         free_case(&k);
     }
@@ -566,7 +545,7 @@ int main(void)
             k->redacted = below(4) == 0;
             prepare(k, builtins, nbuiltins);
             if (fuzz_text_unsafe(k->line, k->line_len, &at, true) != NULL &&
-                text_failures++ < SHOWN)
+                text_failures++ < shown_max)
                 check_text("random case, unsafe text in the line", base + i,
                            k);
         }
@@ -581,10 +560,9 @@ int main(void)
     free(list);
     printf("%zu random cases (seed 0x%llx): %zu read back differently by "
            "bash, %zu with unsafe text%s\n", ncases,
-           (unsigned long long)(env_seed != NULL ? strtoull(env_seed, NULL, 0)
-                                                 : 0x657865636c6f67ull),
+           (unsigned long long)seed,
            bash_failures, text_failures,
-           bash_failures > SHOWN || text_failures > SHOWN
+           bash_failures > shown_max || text_failures > shown_max
                ? " (the first few shown)" : "");
     return failed || bash_failures > 0 || text_failures > 0;
 }

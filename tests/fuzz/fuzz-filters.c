@@ -79,10 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(r == -EINVAL, "filter_chain_compile returned %d", r);
         FUZZ_ASSERT(memcmp(&fc, &zero, sizeof(fc)) == 0, "a refused chain "
                     "left a half-compiled chain behind: '%s'", p.part[0]);
-        FUZZ_ASSERT(d.column <= strlen(p.part[0]), "column %zu past the end "
-                    "of '%s'", d.column, p.part[0]);
-        FUZZ_ASSERT(memchr(d.message, '\0', sizeof(d.message)) != NULL &&
-                    d.message[0] != '\0', "refused without a message");
+        fuzz_check_diag(&d, p.part[0]);
     }
     fuzz_parts_free(&p);
     return 0;

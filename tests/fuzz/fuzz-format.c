@@ -38,14 +38,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static void check_diag(const struct diag *d, const char *spec)
-{
-    FUZZ_ASSERT(d->column <= strlen(spec), "column %zu past the end of "
-                "'%s'", d->column, spec);
-    FUZZ_ASSERT(memchr(d->message, '\0', sizeof(d->message)) != NULL &&
-                d->message[0] != '\0', "refused without a message");
-}
-
 /* With a cut: still safe text, and bounded. */
 static void check_cut(char *const *argv, size_t argc, size_t max_len,
                       const struct redact_rules *redact)
@@ -103,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             own_format = true;
         }
     } else {
-        check_diag(&d, p.part[0]);
+        fuzz_check_diag(&d, p.part[0]);
     }
     redact = NULL;
     if (p.count > 1 && redact_compile(&rules, p.part[1], &d) == 0) {
@@ -112,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (flags & 2)
             cfg.redact = rules;
     } else if (p.count > 1) {
-        check_diag(&d, p.part[1]);
+        fuzz_check_diag(&d, p.part[1]);
     }
     if (flags & 4)
         redact = &cfg.redact;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "format.h"
 #include "fuzz-util.h"
 #include "redact.h"
@@ -316,6 +317,14 @@ const char *fuzz_escape(const char *s, size_t len, char *out, size_t cap)
     if (cap > 0)
         out[n < cap ? n : cap - 1] = '\0';
     return out;
+}
+
+void fuzz_check_diag(const struct diag *d, const char *spec)
+{
+    FUZZ_ASSERT(d->column <= strlen(spec), "column %zu past the end of "
+                "'%s'", d->column, spec);
+    FUZZ_ASSERT(memchr(d->message, '\0', sizeof(d->message)) != NULL &&
+                d->message[0] != '\0', "refused without a message");
 }
 
 /* quote_argv with no cut: reads back as argv, redacted as redact_span says. */

@@ -67,6 +67,10 @@ void fuzz_expected_word(const char *word, bool masked, size_t start,
  * bytes written to out. */
 const char *fuzz_escape(const char *s, size_t len, char *out, size_t cap);
 
+struct diag;
+/* A refusal of spec says where (a column inside spec) and why. */
+void fuzz_check_diag(const struct diag *d, const char *spec);
+
 struct redact_rules;
 /* quote_argv with no cut reads back (fuzz_unquote) as argv, each argument
  * masked as redact_span says (redact may be NULL), and is safe text. */

@@ -55,19 +55,19 @@ run_one() {
 }
 
 status=0
-pids=() names=()
+pids=()
 mkdir -p "$work"
 for target in "$@"; do
     [ -x "$target" ] || { echo "run.sh: $target is not built" >&2; exit 2; }
     while [ "${#pids[@]}" -ge "$jobs" ]; do
         # Wait for the oldest run, keep its status.
         wait "${pids[0]}" || status=1
-        pids=("${pids[@]:1}") names=("${names[@]:1}")
+        pids=("${pids[@]:1}")
     done
     # Each run reports in one piece, so that parallel reports do not mix.
     { rc=0; run_one "$target" >"$work/${target##*/}.report" 2>&1 || rc=$?
       cat "$work/${target##*/}.report"; exit $rc; } &
-    pids+=($!) names+=("$target")
+    pids+=($!)
 done
 for pid in "${pids[@]}"; do
     wait "$pid" || status=1
