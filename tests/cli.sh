@@ -2,28 +2,23 @@
 # The execlog command on its own: what check accepts and refuses (each
 # error with FILE:LINE), reload/show round trip, explain, exit codes.
 set -euo pipefail
-srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-cli=${builddir:-.}/src/execlog
-[ -x "$cli" ] || { echo "no $cli"; exit 99; }
+. "$(dirname "$0")/harness.sh"
+[ -x "$CLI" ] || { echo "no $CLI"; exit 99; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: the ini must be owned by root"; exit 77; }
+work_dir /tmp/execlog-cli.XXXXXX 0
 
-work=$(mktemp -d /tmp/execlog-cli.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
-
-"$cli" check "$srcdir/etc/execlog.ini" >/dev/null || no "shipped ini rejected"
+"$CLI" check "$top_srcdir/etc/execlog.ini" >/dev/null || fail "shipped ini rejected"
 
 # refuses NAME LINE EXPECTED-TEXT INI-LINES...
 refuses() {
-    local name=$1 line=$2 text=$3 ini=$work/$1.ini rc=0
+    local name=$1 line=$2 text=$3 ini=$WORK/$1.ini rc=0
     shift 3
     printf '%s\n' "$@" > "$ini"
     chmod 644 "$ini"
-    "$cli" check "$ini" > "$work/out" 2>&1 || rc=$?
-    [ $rc -eq 1 ] || no "$name: exit $rc, expected 1"
-    grep -qF "$ini:$line: " "$work/out" || no "$name: no '$ini:$line:' in: $(cat "$work/out")"
-    grep -qF "$text" "$work/out" || no "$name: no '$text' in: $(cat "$work/out")"
+    "$CLI" check "$ini" > "$WORK/out" 2>&1 || rc=$?
+    [ $rc -eq 1 ] || fail "$name: exit $rc, expected 1"
+    grep -qF "$ini:$line: " "$WORK/out" || fail "$name: no '$ini:$line:' in: $(cat "$WORK/out")"
+    grep -qF "$text" "$WORK/out" || fail "$name: no '$text' in: $(cat "$WORK/out")"
 }
 refuses unknown-key 2 "no such option 'colour'" '# comment' 'colour = red'
 refuses unquoted-comma 1 "quote values that contain ','" 'filter_chain = exclude_uid:0,1'
@@ -49,48 +44,48 @@ refuses empty-quotes-after-value 1 'syntax error' "syslog_ident = abc''"
 refuses stray-star 1 "'*' outside quotes" 'syslog_ident = abc*'
 # Inside an unquoted word, libconfuse reads '/' as itself: '//' there is
 # no comment.
-printf '%s\n' 'output = file:/var/log//x.log // a comment' > "$work/slashes.ini"
-chmod 644 "$work/slashes.ini"
-"$cli" --cache "$work/slashes.cache" reload "$work/slashes.ini" >/dev/null 2>&1 ||
-    no "slashes: refused"
-"$cli" --cache "$work/slashes.cache" show 2>&1 | grep -qx 'output = "file:/var/log//x.log"' ||
-    no "slashes: $("$cli" --cache "$work/slashes.cache" show 2>&1 | grep output)"
+printf '%s\n' 'output = file:/var/log//x.log // a comment' > "$WORK/slashes.ini"
+chmod 644 "$WORK/slashes.ini"
+"$CLI" --cache "$WORK/slashes.cache" reload "$WORK/slashes.ini" >/dev/null 2>&1 ||
+    fail "slashes: refused"
+"$CLI" --cache "$WORK/slashes.cache" show 2>&1 | grep -qx 'output = "file:/var/log//x.log"' ||
+    fail "slashes: $("$CLI" --cache "$WORK/slashes.cache" show 2>&1 | grep output)"
 
 # An ini that others may write is refused like an unsafe cache.
-printf 'syslog_ident = x\n' > "$work/loose.ini"
-chmod 664 "$work/loose.ini"
-"$cli" check "$work/loose.ini" > "$work/out" 2>&1 && no "group-writable ini accepted"
-grep -q "not writable by group or others" "$work/out" || no "no reason for the loose ini"
+printf 'syslog_ident = x\n' > "$WORK/loose.ini"
+chmod 664 "$WORK/loose.ini"
+"$CLI" check "$WORK/loose.ini" > "$WORK/out" 2>&1 && fail "group-writable ini accepted"
+grep -q "not writable by group or others" "$WORK/out" || fail "no reason for the loose ini"
 
 # reload into a private cache, show it back.
 printf '%s\n' 'message_format = "M %{uid} \"q\" %{cmdline}"' \
-    'filter_chain = "exclude_comm:ls;only_uid:root"' 'syslog_level = LOG_NOTICE' > "$work/good.ini"
-chmod 644 "$work/good.ini"
-"$cli" --cache "$work/cache" reload "$work/good.ini" >/dev/null || no "reload failed"
-"$cli" --cache "$work/cache" show > "$work/show" || no "show failed"
-grep -qxF 'message_format = "M %{uid} \"q\" %{cmdline}"' "$work/show" || no "show: $(cat "$work/show")"
-grep -qxF 'filter_chain = "exclude_comm:ls;only_uid:root"' "$work/show" || no "show filter"
-grep -qxF 'syslog_level = notice' "$work/show" || no "show level"
+    'filter_chain = "exclude_comm:ls;only_uid:root"' 'syslog_level = LOG_NOTICE' > "$WORK/good.ini"
+chmod 644 "$WORK/good.ini"
+"$CLI" --cache "$WORK/cache" reload "$WORK/good.ini" >/dev/null || fail "reload failed"
+"$CLI" --cache "$WORK/cache" show > "$WORK/show" || fail "show failed"
+grep -qxF 'message_format = "M %{uid} \"q\" %{cmdline}"' "$WORK/show" || fail "show: $(cat "$WORK/show")"
+grep -qxF 'filter_chain = "exclude_comm:ls;only_uid:root"' "$WORK/show" || fail "show filter"
+grep -qxF 'syslog_level = notice' "$WORK/show" || fail "show level"
 # What show prints is a valid ini that compiles to the same cache.
-cp "$work/show" "$work/again.ini"; chmod 644 "$work/again.ini"
-"$cli" --cache "$work/cache2" reload "$work/again.ini" >/dev/null || no "show output does not reload"
-cmp -s <(tail -c +329 "$work/cache") <(tail -c +329 "$work/cache2") || no "show does not round-trip"
+cp "$WORK/show" "$WORK/again.ini"; chmod 644 "$WORK/again.ini"
+"$CLI" --cache "$WORK/cache2" reload "$WORK/again.ini" >/dev/null || fail "show output does not reload"
+cmp -s <(tail -c +329 "$WORK/cache") <(tail -c +329 "$WORK/cache2") || fail "show does not round-trip"
 
 # explain with that cache.
-rc=0; "$cli" --cache "$work/cache" explain -- ls -l > "$work/out" || rc=$?
-[ $rc -eq 3 ] && grep -q "dropped by filter exclude_comm" "$work/out" || no "explain ls: rc=$rc $(cat "$work/out")"
-"$cli" --cache "$work/cache" explain -- /bin/echo 'two words' > "$work/out" || no "explain echo failed"
-grep -qxF "M 0 \"q\" /bin/echo 'two words'" "$work/out" || no "explain echo: $(cat "$work/out")"
+rc=0; "$CLI" --cache "$WORK/cache" explain -- ls -l > "$WORK/out" || rc=$?
+[ $rc -eq 3 ] && grep -q "dropped by filter exclude_comm" "$WORK/out" || fail "explain ls: rc=$rc $(cat "$WORK/out")"
+"$CLI" --cache "$WORK/cache" explain -- /bin/echo 'two words' > "$WORK/out" || fail "explain echo failed"
+grep -qxF "M 0 \"q\" /bin/echo 'two words'" "$WORK/out" || fail "explain echo: $(cat "$WORK/out")"
 
 # A refused reload leaves the cache alone.
-cp "$work/cache" "$work/cache.before"
-"$cli" --cache "$work/cache" reload "$work/unknown-key.ini" >/dev/null 2>&1 && no "bad reload succeeded"
-cmp -s "$work/cache" "$work/cache.before" || no "a refused reload changed the cache"
+cp "$WORK/cache" "$WORK/cache.before"
+"$CLI" --cache "$WORK/cache" reload "$WORK/unknown-key.ini" >/dev/null 2>&1 && fail "bad reload succeeded"
+cmp -s "$WORK/cache" "$WORK/cache.before" || fail "a refused reload changed the cache"
 
 # Usage and exit codes.
-"$cli" --version | grep -q '^execlog ' || no "--version"
-"$cli" --help | grep -q 'explain' || no "--help"
-rc=0; "$cli" frobnicate >/dev/null 2>&1 || rc=$?; [ $rc -eq 2 ] || no "unknown command: exit $rc"
+"$CLI" --version | grep -q '^execlog ' || fail "--version"
+"$CLI" --help | grep -q 'explain' || fail "--help"
+rc=0; "$CLI" frobnicate >/dev/null 2>&1 || rc=$?; [ $rc -eq 2 ] || fail "unknown command: exit $rc"
 
-[ $fail -eq 0 ] && echo "cli: all checks passed"
-exit $fail
+[ $failures -eq 0 ] && echo "cli: all checks passed"
+exit $((failures > 0))

@@ -4,37 +4,26 @@
 # /etc/ld.so.preload (private mount namespace, overlay on /etc).
 set -euo pipefail
 
-srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-build=${builddir:-.}
-lib=${EXECLOG_LIB:-$build/src/.libs/libexeclog.so}
-cli=$build/src/execlog
-[ -f "$lib" ] && [ -x "$cli" ] || { echo "build the library and execlog first"; exit 99; }
-# The library reads the cache at the path compiled into it; the sandbox can
-# only stand in for /etc.
-if ! "$cli" --help | grep -q ' /etc/execlog.cache'; then
-    echo "SKIP: built with a cache outside /etc (configure --sysconfdir=/etc)"
-    exit 77
-fi
-
-work=$(mktemp -d /tmp/execlog-config.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-mkdir "$work/bin"
+. "$(dirname "$0")/harness.sh"
+[ -f "$LIB" ] && [ -x "$CLI" ] || { echo "build the library and execlog first"; exit 99; }
+need_etc_cache
+work_dir /tmp/execlog-config.XXXXXX 0
+mkdir "$WORK/bin"
 for prog in mysql curl sshpass cronjob ls; do
-    cp /bin/true "$work/bin/$prog"
+    cp /bin/true "$WORK/bin/$prog"
 done
-cp /bin/bash "$work/bin/cronjob"
+cp /bin/bash "$WORK/bin/cronjob"
 
-cat > "$work/steps.sh" <<SH
+cat > "$WORK/steps.sh" <<SH
 set -u
-cli=$cli
-bin=$work/bin
+cli=$CLI
+bin=$WORK/bin
 ini=/etc/execlog.ini
 say() { echo "== \$*" >&2; }
 put_ini() { printf '%s\n' "\$@" > \$ini; chmod 644 \$ini; }
 
 say shipped ini
-install -m 644 "$srcdir/etc/execlog.ini" \$ini
+install -m 644 "$top_srcdir/etc/execlog.ini" \$ini
 \$cli check \$ini >&2 || echo "FAIL shipped ini rejected"
 
 say defaults: redaction on, each secret hidden
@@ -70,7 +59,7 @@ for chain in exclude_comm:ls exclude_uid:0 exclude_uid:root only_uid:0 \
     # Trailing ':' so no shell execs its last command in place: the whole
     # subtree stays below the process named cronjob.
     \$bin/cronjob -c "/bin/true marker-filter-\$chain-cron; sh -c '/bin/true marker-filter-\$chain-deep; :'; :"
-    \$cli explain -- \$bin/ls x > $work/explain-\$chain.out 2>&1 || echo "rc=\$?" >> $work/explain-\$chain.out
+    \$cli explain -- \$bin/ls x > $WORK/explain-\$chain.out 2>&1 || echo "rc=\$?" >> $WORK/explain-\$chain.out
 done
 
 say a tampered cache is refused once per process, defaults apply
@@ -78,57 +67,55 @@ put_ini 'message_format = "TAMPER %{cmdline}"'
 \$cli reload >&2
 printf 'X' | dd of=/etc/execlog.cache bs=1 seek=600 conv=notrunc status=none
 /bin/true marker-tampered
-\$cli status > $work/status-tampered.out 2>&1 || true
+\$cli status > $WORK/status-tampered.out 2>&1 || true
 
 say a group-writable cache is refused
 \$cli reload >&2
 chmod g+w /etc/execlog.cache
 /bin/true marker-groupwritable
-\$cli show > $work/show-groupwritable.out 2>&1 || true
+\$cli show > $WORK/show-groupwritable.out 2>&1 || true
 chmod g-w /etc/execlog.cache
 /bin/true marker-restored
 
 say user names from the cache while /etc/passwd is the file reload read
 put_ini 'message_format = "NAMES %{username} %{cmdline}"'
 \$cli reload >&2
-\$cli status > $work/status-names.out 2>&1 || true
+\$cli status > $WORK/status-names.out 2>&1 || true
 # strace does not show its own child before the exec: trace env's exec.
 # Not a shell's: bash reads /etc/passwd itself when HOME or SHELL is unset.
-strace -f -e trace=openat -o $work/strace-names.out env /bin/true marker-names-cached
+strace -f -e trace=openat -o $WORK/strace-names.out env /bin/true marker-names-cached
 say and from the file itself once it changed
 sed -i 's/^root:/toor:/' /etc/passwd
 /bin/true marker-names-renamed
-\$cli status > $work/status-names-changed.out 2>&1 || true
+\$cli status > $WORK/status-names-changed.out 2>&1 || true
 sed -i 's/^toor:/root:/' /etc/passwd
 
 say a program on a noexec mount: logged, then its failure; a PATH search passes it by
-mkdir $work/nx && mount -t tmpfs -o noexec,mode=755 tmpfs $work/nx
-cp /bin/true $work/nx/true && chmod 755 $work/nx/true
+mkdir $WORK/nx && mount -t tmpfs -o noexec,mode=755 tmpfs $WORK/nx
+cp /bin/true $WORK/nx/true && chmod 755 $WORK/nx/true
 put_ini 'message_format = "NX %{exe} %{cmdline}"'
 \$cli reload >&2
-$work/nx/true marker-noexec-direct
-PATH=$work/nx:/usr/bin:/bin env true marker-noexec-search
-umount $work/nx
+$WORK/nx/true marker-noexec-direct
+PATH=$WORK/nx:/usr/bin:/bin env true marker-noexec-search
+umount $WORK/nx
 SH
 
 status=0
-"$srcdir/tests/sandbox.sh" --preload "$lib" --sink "$work/log" -- \
-    bash "$work/steps.sh" > "$work/out" 2>&1 || status=$?
+"$top_srcdir/tests/sandbox.sh" --preload "$LIB" --sink "$WORK/log" -- \
+    bash "$WORK/steps.sh" > "$WORK/out" 2>&1 || status=$?
 [ $status -eq 77 ] && exit 77
-log=$work/log
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
+log=$WORK/log
 count() { grep -c -e "$1" "$log" || true; }
 expect_lines() {  # PATTERN N WHAT
     local n
     n=$(count "$1")
-    [ "$n" = "$2" ] || no "$3: $n lines match '$1', expected $2"
+    [ "$n" = "$2" ] || fail "$3: $n lines match '$1', expected $2"
 }
 
-grep FAIL "$work/out" && fail=1
+grep FAIL "$WORK/out" && failures=$((failures + 1))
 
 # Redaction keeps the event and hides the secret.
-grep -q S3cret "$log" && no "a secret reached the log: $(grep S3cret "$log")"
+grep -q S3cret "$log" && fail "a secret reached the log: $(grep S3cret "$log")"
 expect_lines "mysql '-p\*\*\*' marker-mysql$" 1 "mysql -p"
 expect_lines "mysql '--password=\*\*\*' marker-mysql-long$" 1 "--password="
 expect_lines "curl -u 'bob:\*\*\*' https://example.invalid/marker-curl$" 1 "curl -u"
@@ -157,47 +144,47 @@ check_filter exclude_uid:root
 check_filter only_uid:0 ls true cron deep
 check_filter only_uid:65534
 check_filter exclude_spawns_of:cronjob ls true
-grep -q "dropped by filter exclude_comm" "$work/explain-exclude_comm:ls.out" ||
-    no "explain does not name exclude_comm: $(cat "$work/explain-exclude_comm:ls.out")"
-grep -q "rc=3" "$work/explain-exclude_comm:ls.out" || no "explain of a dropped command must exit 3"
-grep -q "F $work/bin/ls x" "$work/explain-only_uid:0.out" ||
-    no "explain does not print the line: $(cat "$work/explain-only_uid:0.out")"
+grep -q "dropped by filter exclude_comm" "$WORK/explain-exclude_comm:ls.out" ||
+    fail "explain does not name exclude_comm: $(cat "$WORK/explain-exclude_comm:ls.out")"
+grep -q "rc=3" "$WORK/explain-exclude_comm:ls.out" || fail "explain of a dropped command must exit 3"
+grep -q "F $WORK/bin/ls x" "$WORK/explain-only_uid:0.out" ||
+    fail "explain does not print the line: $(cat "$WORK/explain-only_uid:0.out")"
 
 # Tampered and unsafe caches: defaults, and the reason said.
 expect_lines "filename:/bin/true\]: /bin/true marker-tampered$" 1 "tampered cache: defaults"
 grep -q "execlog.cache not used: its checksum does not match" "$log" ||
-    no "no error line for the tampered cache"
-grep -q "checksum does not match" "$work/status-tampered.out" ||
-    no "status does not report the tampered cache"
+    fail "no error line for the tampered cache"
+grep -q "checksum does not match" "$WORK/status-tampered.out" ||
+    fail "status does not report the tampered cache"
 expect_lines "filename:/bin/true\]: /bin/true marker-groupwritable$" 1 "group-writable cache: defaults"
 grep -q "not used: it is writable by group or others" "$log" ||
-    no "no error line for the group-writable cache"
-grep -q "writable by group or others" "$work/show-groupwritable.out" ||
-    no "show does not report the group-writable cache"
+    fail "no error line for the group-writable cache"
+grep -q "writable by group or others" "$WORK/show-groupwritable.out" ||
+    fail "show does not report the group-writable cache"
 expect_lines "TAMPER /bin/true marker-restored$" 1 "cache in force again"
 
 # User names: from the cache's copy (no open of /etc/passwd in the hook)
 # while the file is unchanged, from the file once it changed.
 expect_lines "NAMES root /bin/true marker-names-cached$" 1 "name from the cache"
-grep -q "/etc/execlog.cache" "$work/strace-names.out" ||
-    no "strace did not see the hook: $(cat "$work/strace-names.out")"
-grep -q '"/etc/passwd"' "$work/strace-names.out" &&
-    no "the hook read /etc/passwd although the cache holds its names"
+grep -q "/etc/execlog.cache" "$WORK/strace-names.out" ||
+    fail "strace did not see the hook: $(cat "$WORK/strace-names.out")"
+grep -q '"/etc/passwd"' "$WORK/strace-names.out" &&
+    fail "the hook read /etc/passwd although the cache holds its names"
 expect_lines "NAMES toor /bin/true marker-names-renamed$" 1 "name after /etc/passwd changed"
-grep -q "user names: [0-9]* of /etc/passwd (all) in the cache$" "$work/status-names.out" ||
-    no "status does not report the names: $(cat "$work/status-names.out")"
-grep -q "the file changed since" "$work/status-names-changed.out" ||
-    no "status does not report a changed /etc/passwd: $(cat "$work/status-names-changed.out")"
+grep -q "user names: [0-9]* of /etc/passwd (all) in the cache$" "$WORK/status-names.out" ||
+    fail "status does not report the names: $(cat "$WORK/status-names.out")"
+grep -q "the file changed since" "$WORK/status-names-changed.out" ||
+    fail "status does not report a changed /etc/passwd: $(cat "$WORK/status-names-changed.out")"
 
 # The check before an exec trusts the mode of a file executable by all,
 # except for a PATH candidate, whose failure would move on to the next.
-expect_lines "^<86>execlog\[[0-9]*\]: NX $work/nx/true $work/nx/true marker-noexec-direct$" 1 "noexec: the attempt"
-expect_lines "exec failed (EACCES): NX $work/nx/true $work/nx/true marker-noexec-direct$" 1 "noexec: its failure"
+expect_lines "^<86>execlog\[[0-9]*\]: NX $WORK/nx/true $WORK/nx/true marker-noexec-direct$" 1 "noexec: the attempt"
+expect_lines "exec failed (EACCES): NX $WORK/nx/true $WORK/nx/true marker-noexec-direct$" 1 "noexec: its failure"
 expect_lines "NX /usr/bin/true true marker-noexec-search$" 1 "noexec: the search logs what ran"
-expect_lines "NX $work/nx/true true marker-noexec-search$" 0 "noexec: the search logs no candidate it passed"
+expect_lines "NX $WORK/nx/true true marker-noexec-search$" 0 "noexec: the search logs no candidate it passed"
 
-if [ $fail -ne 0 ]; then
-    echo "--- steps output"; cat "$work/out"
+if [ $failures -ne 0 ]; then
+    echo "--- steps output"; cat "$WORK/out"
     echo "--- log"; cat "$log"
     exit 1
 fi

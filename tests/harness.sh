@@ -1,9 +1,10 @@
-# Shared by the integration scripts that run the library in the sandbox
-# (prime-directive.sh, stress.sh, security.sh); sourced, not run.
+# Shared by the integration scripts (prime-directive.sh, stress.sh,
+# security.sh, config.sh, outputs.sh, rsyslog.sh, cli.sh); sourced, not run.
 #
 # Gives: the build's paths as make check sets them (builddir, top_srcdir,
-# EXECLOG_LIB), as LIB, CLI, SIGEXEC, SANDBOX; fail MESSAGE [DETAIL...],
-# ok and note, with failures counting the fails; and work_dir.
+# EXECLOG_LIB), as LIB, CLI, SIGEXEC, SANDBOX; CACHE_PATH, the cache this
+# build reads, and need_etc_cache; fail MESSAGE [DETAIL...], ok and note,
+# with failures counting the fails; and work_dir.
 
 abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s/%s\n' "$PWD" "$1" ;; esac; }
 
@@ -14,7 +15,18 @@ LIB=$(abspath "${EXECLOG_LIB:-$builddir/src/.libs/libexeclog.so}")
 CLI=$builddir/src/execlog
 SIGEXEC=$builddir/tests/sigexec
 SANDBOX=$top_srcdir/tests/sandbox.sh
+CACHE_PATH=$("$CLI" --help 2>/dev/null | sed -n 's/.*use PATH instead of \(.*\)$/\1/p') || true
 failures=0
+
+# The library reads the cache at the path compiled into it, and the
+# sandbox stands in for /etc only: a test that installs a cache skips
+# (exit 77) on a build configured with another sysconfdir.
+need_etc_cache() {
+    [ "$CACHE_PATH" = /etc/execlog.cache ] || {
+        echo "SKIP: built with a cache outside /etc (configure --sysconfdir=/etc)"
+        exit 77
+    }
+}
 
 fail() {
     failures=$((failures + 1))

@@ -4,25 +4,16 @@
 # (a burst at the kernel's default queue length, a stopped receiver, none).
 set -euo pipefail
 
-srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-build=${builddir:-.}
-lib=${EXECLOG_LIB:-$build/src/.libs/libexeclog.so}
-cli=$build/src/execlog
-[ -f "$lib" ] && [ -x "$cli" ] || { echo "build the library and execlog first"; exit 99; }
-"$cli" --help | grep -q ' /etc/execlog.cache' ||
-    { echo "SKIP: built with a cache outside /etc (configure --sysconfdir=/etc)"; exit 77; }
-
-work=$(mktemp -d /tmp/execlog-outputs.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
-sandbox() { "$srcdir/tests/sandbox.sh" --preload "$lib" "$@"; }
+. "$(dirname "$0")/harness.sh"
+[ -f "$LIB" ] && [ -x "$CLI" ] || { echo "build the library and execlog first"; exit 99; }
+need_etc_cache
+work_dir /tmp/execlog-outputs.XXXXXX 0
+sandbox() { "$top_srcdir/tests/sandbox.sh" --preload "$LIB" "$@"; }
 
 # 1. journald: native fields, JSON, a large entry through a memfd.
-cat > "$work/journal.sh" <<SH
+cat > "$WORK/journal.sh" <<SH
 set -eu
-reload() { printf '%s\n' "\$@" > /etc/execlog.ini; chmod 644 /etc/execlog.ini; $cli reload >/dev/null; }
+reload() { printf '%s\n' "\$@" > /etc/execlog.ini; chmod 644 /etc/execlog.ini; $CLI reload >/dev/null; }
 reload 'output = journald'
 cd /tmp && /bin/true 'two words' tag && cd /
 /bin/true \$(head -c 300000 /dev/zero | tr '\0' x | fold -w 1000) big-entry
@@ -36,13 +27,13 @@ reload 'syslog_ident = audit-exec' 'syslog_facility = local3' 'syslog_level = no
 /bin/true tag-ident-devlog
 SH
 rc=0
-sandbox --journald "$work/journal" -- bash "$work/journal.sh" > "$work/journal.out" 2>&1 || rc=$?
+sandbox --journald "$WORK/journal" -- bash "$WORK/journal.sh" > "$WORK/journal.out" 2>&1 || rc=$?
 [ $rc -eq 77 ] && exit 77
-[ $rc -eq 0 ] || { cat "$work/journal.out"; no "journald run failed ($rc)"; }
-journalctl -D "$work/journal" -o json --output-fields=MESSAGE,SYSLOG_IDENTIFIER,PRIORITY,SYSLOG_FACILITY,EXECLOG_UID,EXECLOG_CWD,EXECLOG_ARGV_0,EXECLOG_ARGV_1,EXECLOG_ARGV_2,EXECLOG_ARGV_255,EXECLOG_ARGV_256,EXECLOG_ARGV_CUT,EXECLOG_ARGC,EXECLOG_EXE,MESSAGE_ID \
-    > "$work/journal.json" 2>/dev/null || true
-journalctl -D "$work/journal" EXECLOG_UID=0 -o json > "$work/uid0.json" 2>/dev/null || true
-python3 - "$work/journal.json" "$work/uid0.json" <<'PY' || fail=1
+[ $rc -eq 0 ] || { cat "$WORK/journal.out"; fail "journald run failed ($rc)"; }
+journalctl -D "$WORK/journal" -o json --output-fields=MESSAGE,SYSLOG_IDENTIFIER,PRIORITY,SYSLOG_FACILITY,EXECLOG_UID,EXECLOG_CWD,EXECLOG_ARGV_0,EXECLOG_ARGV_1,EXECLOG_ARGV_2,EXECLOG_ARGV_255,EXECLOG_ARGV_256,EXECLOG_ARGV_CUT,EXECLOG_ARGC,EXECLOG_EXE,MESSAGE_ID \
+    > "$WORK/journal.json" 2>/dev/null || true
+journalctl -D "$WORK/journal" EXECLOG_UID=0 -o json > "$WORK/uid0.json" 2>/dev/null || true
+python3 - "$WORK/journal.json" "$WORK/uid0.json" <<'PY' || failures=$((failures + 1))
 import json, sys
 entries = [json.loads(l) for l in open(sys.argv[1])]
 uid0 = [json.loads(l) for l in open(sys.argv[2])]
@@ -98,43 +89,43 @@ sys.exit(1 if bad else 0)
 PY
 
 # 2. file output, and a symbolic link refused.
-cat > "$work/file.sh" <<SH
+cat > "$WORK/file.sh" <<SH
 set -eu
 mkdir -p /run/logs
 printf '%s\n' 'output = file:/run/logs/execlog.log' > /etc/execlog.ini
 chmod 644 /etc/execlog.ini
-$cli reload >/dev/null
+$CLI reload >/dev/null
 /bin/true marker-file-1
 /bin/true marker-file-2
-stat -c %a /run/logs/execlog.log > $work/file.mode
-cp /run/logs/execlog.log $work/file.log
+stat -c %a /run/logs/execlog.log > $WORK/file.mode
+cp /run/logs/execlog.log $WORK/file.log
 ln -s /run/logs/target /run/logs/link
 printf '%s\n' 'output = file:/run/logs/link' > /etc/execlog.ini
-$cli reload >/dev/null
+$CLI reload >/dev/null
 /bin/true marker-symlink
 [ -e /run/logs/target ] && echo "FAIL symlink followed" || true
 SH
-sandbox --sink "$work/file.sink" -- bash "$work/file.sh" > "$work/file.out" 2>&1 || no "file run failed: $(cat "$work/file.out")"
-grep FAIL "$work/file.out" && fail=1
-[ "$(cat "$work/file.mode" 2>/dev/null)" = 600 ] || no "file mode $(cat "$work/file.mode" 2>/dev/null)"
-[ "$(grep -c 'execlog\[[0-9]*\]: .*/bin/true marker-file-[12]$' "$work/file.log")" = 2 ] ||
-    no "file lines: $(cat "$work/file.log")"
-grep -q '^20[0-9-]*T[0-9:]*Z execlog\[' "$work/file.log" || no "file lines carry no UTC timestamp"
+sandbox --sink "$WORK/file.sink" -- bash "$WORK/file.sh" > "$WORK/file.out" 2>&1 || fail "file run failed: $(cat "$WORK/file.out")"
+grep FAIL "$WORK/file.out" && failures=$((failures + 1))
+[ "$(cat "$WORK/file.mode" 2>/dev/null)" = 600 ] || fail "file mode $(cat "$WORK/file.mode" 2>/dev/null)"
+[ "$(grep -c 'execlog\[[0-9]*\]: .*/bin/true marker-file-[12]$' "$WORK/file.log")" = 2 ] ||
+    fail "file lines: $(cat "$WORK/file.log")"
+grep -q '^20[0-9-]*T[0-9:]*Z execlog\[' "$WORK/file.log" || fail "file lines carry no UTC timestamp"
 
 # 3. Delivery into a healthy receiver at queue length 10: 4 x 500 execs.
 qlen=$(cat /proc/sys/net/unix/max_dgram_qlen)
-cat > "$work/burst.sh" <<'SH'
+cat > "$WORK/burst.sh" <<'SH'
 for w in 1 2 3 4; do
     ( for i in $(seq 500); do /bin/true "burst-$w-$i"; done ) &
 done
 wait
 SH
-sandbox --sink "$work/burst.sink" -- bash "$work/burst.sh" || no "burst run failed"
-n=$(grep -c ': /bin/true burst-[0-9]*-[0-9]*$' "$work/burst.sink" || true)
-[ "$n" = 2000 ] || no "burst: $n lines of 2000 at max_dgram_qlen=$qlen"
+sandbox --sink "$WORK/burst.sink" -- bash "$WORK/burst.sh" || fail "burst run failed"
+n=$(grep -c ': /bin/true burst-[0-9]*-[0-9]*$' "$WORK/burst.sink" || true)
+[ "$n" = 2000 ] || fail "burst: $n lines of 2000 at max_dgram_qlen=$qlen"
 
 # 4. A stopped receiver costs each exec at most the timeout; none, nothing.
-cat > "$work/stopped.sh" <<'SH'
+cat > "$WORK/stopped.sh" <<'SH'
 set -eu
 kill -STOP "$(cat /run/execlog-test/log.sock.ready)"
 start=$(date +%s%N)
@@ -157,17 +148,17 @@ start=$(date +%s%N)
 for i in $(seq 30); do /bin/true "none-$i"; done
 echo "none_ms=$(( ($(date +%s%N) - start) / 1000000 ))"
 SH
-sandbox --sink "$work/stopped.sink" -- bash "$work/stopped.sh" > "$work/stopped.out" 2>&1 ||
-    no "stopped run failed: $(cat "$work/stopped.out")"
-stopped=$(sed -n 's/^stopped_ms=//p' "$work/stopped.out")
-none=$(sed -n 's/^none_ms=//p' "$work/stopped.out")
+sandbox --sink "$WORK/stopped.sink" -- bash "$WORK/stopped.sh" > "$WORK/stopped.out" 2>&1 ||
+    fail "stopped run failed: $(cat "$WORK/stopped.out")"
+stopped=$(sed -n 's/^stopped_ms=//p' "$WORK/stopped.out")
+none=$(sed -n 's/^none_ms=//p' "$WORK/stopped.out")
 # 30 execs: at most 100 ms of waiting each, plus the execs themselves.
-[ -n "$stopped" ] && [ "$stopped" -lt 6000 ] || no "30 execs against a stopped receiver took ${stopped:-?} ms"
-[ -n "$none" ] && [ "$none" -lt 3000 ] || no "30 execs with no receiver took ${none:-?} ms"
-grep -q 'execlog: [0-9]* earlier line(s) of this process could not be delivered (ETIMEDOUT)' "$work/stopped.sink" ||
-    no "no line reports the lines lost while the receiver was stopped"
-grep -q ': true after-loss$' "$work/stopped.sink" || no "the line after the loss is missing"
+[ -n "$stopped" ] && [ "$stopped" -lt 6000 ] || fail "30 execs against a stopped receiver took ${stopped:-?} ms"
+[ -n "$none" ] && [ "$none" -lt 3000 ] || fail "30 execs with no receiver took ${none:-?} ms"
+grep -q 'execlog: [0-9]* earlier line(s) of this process could not be delivered (ETIMEDOUT)' "$WORK/stopped.sink" ||
+    fail "no line reports the lines lost while the receiver was stopped"
+grep -q ': true after-loss$' "$WORK/stopped.sink" || fail "the line after the loss is missing"
 echo "stopped receiver: 30 execs in $stopped ms; no receiver: 30 execs in $none ms"
 
-[ $fail -eq 0 ] && echo "outputs: all checks passed"
-exit $fail
+[ $failures -eq 0 ] && echo "outputs: all checks passed"
+exit $((failures > 0))

@@ -5,62 +5,53 @@
 # to a second rsyslogd on 127.0.0.1 standing in for the central store.
 set -euo pipefail
 
-srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-build=${builddir:-.}
-lib=${EXECLOG_LIB:-$build/src/.libs/libexeclog.so}
-cli=$build/src/execlog
-[ -f "$lib" ] && [ -x "$cli" ] || { echo "build the library and execlog first"; exit 99; }
+. "$(dirname "$0")/harness.sh"
+[ -f "$LIB" ] && [ -x "$CLI" ] || { echo "build the library and execlog first"; exit 99; }
 command -v rsyslogd >/dev/null || { echo "SKIP: rsyslogd not installed"; exit 77; }
-"$cli" --help | grep -q ' /etc/execlog.cache' ||
-    { echo "SKIP: built with a cache outside /etc (configure --sysconfdir=/etc)"; exit 77; }
-
-work=$(mktemp -d /tmp/execlog-rsyslog.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
+need_etc_cache
+work_dir /tmp/execlog-rsyslog.XXXXXX 0
 port=$((20000 + RANDOM % 20000))
 
 sed -e 's/logs\.example\.org/127.0.0.1/' -e "s/port=\"10514\"/port=\"$port\"/" \
-    "$srcdir/etc/rsyslog/60-execlog-forward.conf" > "$work/forward.conf"
+    "$top_srcdir/etc/rsyslog/60-execlog-forward.conf" > "$WORK/forward.conf"
 sed -e "s/port=\"10514\"/port=\"$port\" address=\"127.0.0.1\"/" \
-    -e "s|/var/log/execlog/events.jsonl|$work/central.jsonl|" \
-    "$srcdir/etc/rsyslog/central-execlog.conf" > "$work/central-rules.conf"
+    -e "s|/var/log/execlog/events.jsonl|$WORK/central.jsonl|" \
+    "$top_srcdir/etc/rsyslog/central-execlog.conf" > "$WORK/central-rules.conf"
 printf '%s\n' 'global(workDirectory="/run/rs-central")' \
-    "\$IncludeConfig $work/central-rules.conf" > "$work/central.conf"
+    "\$IncludeConfig $WORK/central-rules.conf" > "$WORK/central.conf"
 printf '%s\n' 'global(workDirectory="/run/rs-host")' \
     'module(load="imuxsock" SysSock.Name="/dev/log")' \
-    "authpriv.* action(type=\"omfile\" file=\"$work/auth.log\")" \
-    "\$IncludeConfig $work/forward.conf" > "$work/host.conf"
+    "authpriv.* action(type=\"omfile\" file=\"$WORK/auth.log\")" \
+    "\$IncludeConfig $WORK/forward.conf" > "$WORK/host.conf"
 
-cat > "$work/run.sh" <<SH
+cat > "$WORK/run.sh" <<SH
 set -eu
 mkdir -p /run/rs-central /run/rs-host
 rm -f /dev/log
-rsyslogd -n -f $work/central.conf -i /run/rs-central.pid &
+rsyslogd -n -f $WORK/central.conf -i /run/rs-central.pid &
 central=\$!
-rsyslogd -n -f $work/host.conf -i /run/rs-host.pid &
+rsyslogd -n -f $WORK/host.conf -i /run/rs-host.pid &
 host=\$!
 for i in \$(seq 100); do [ -S /dev/log ] && break; sleep 0.05; done
 [ -S /dev/log ] || { echo "FAIL rsyslogd made no /dev/log"; exit 1; }
 install -m 644 /dev/null /etc/execlog.ini
-$cli reload >/dev/null
+$CLI reload >/dev/null
 /bin/true 'two words' marker-text
 printf '%s\n' 'output_format = json' > /etc/execlog.ini
-$cli reload >/dev/null
+$CLI reload >/dev/null
 /bin/true "\$(printf 'a\tb')" marker-json
-for i in \$(seq 100); do grep -q marker-json $work/central.jsonl 2>/dev/null && break; sleep 0.1; done
+for i in \$(seq 100); do grep -q marker-json $WORK/central.jsonl 2>/dev/null && break; sleep 0.1; done
 kill \$host \$central
 wait \$host \$central 2>/dev/null || true
 SH
 
 rc=0
-"$srcdir/tests/sandbox.sh" --preload "$lib" -- bash "$work/run.sh" > "$work/out" 2>&1 || rc=$?
+"$top_srcdir/tests/sandbox.sh" --preload "$LIB" -- bash "$WORK/run.sh" > "$WORK/out" 2>&1 || rc=$?
 [ $rc -eq 77 ] && exit 77
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
-[ $rc -eq 0 ] || no "run failed ($rc): $(cat "$work/out")"
-grep -q "execlog\[[0-9]*\]: \[login:.*\]: /bin/true 'two words' marker-text\$" "$work/auth.log" 2>/dev/null ||
-    no "rsyslogd did not file the text line under authpriv: $(cat "$work/auth.log" 2>/dev/null)"
-python3 - "$work/central.jsonl" <<'PY' || fail=1
+[ $rc -eq 0 ] || fail "run failed ($rc): $(cat "$WORK/out")"
+grep -q "execlog\[[0-9]*\]: \[login:.*\]: /bin/true 'two words' marker-text\$" "$WORK/auth.log" 2>/dev/null ||
+    fail "rsyslogd did not file the text line under authpriv: $(cat "$WORK/auth.log" 2>/dev/null)"
+python3 - "$WORK/central.jsonl" <<'PY' || failures=$((failures + 1))
 import json, sys
 try:
     lines = open(sys.argv[1]).read().splitlines()
@@ -75,5 +66,5 @@ if events[0]["argv"] != ["/bin/true", "a\tb", "marker-json"]:
     print(f"FAIL: forwarded argv {events[0]['argv']!r}")
     sys.exit(1)
 PY
-[ $fail -eq 0 ] && echo "rsyslog: filed under authpriv, JSON forwarded over TCP intact"
-exit $fail
+[ $failures -eq 0 ] && echo "rsyslog: filed under authpriv, JSON forwarded over TCP intact"
+exit $((failures > 0))

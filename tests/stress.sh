@@ -37,7 +37,7 @@ work_dir "$builddir/tests/stress-work.XXXXXX" "${STRESS_KEEP:-0}"
 # The cache each run installs as /etc/execlog.cache, if this build reads it;
 # its format proves that it was used.
 cache='' lead=' '
-if [ -x "$CLI" ] && [ "$("$CLI" --help | sed -n 's/.*use PATH instead of \(.*\)$/\1/p')" = /etc/execlog.cache ]; then
+if [ "$CACHE_PATH" = /etc/execlog.cache ]; then
     printf '%s\n' 'send_timeout_ms = 5000' \
         'message_format = "[stress] %{cmdline}"' >"$WORK/stress.ini"
     chmod 644 "$WORK/stress.ini"
@@ -47,7 +47,7 @@ if [ -x "$CLI" ] && [ "$("$CLI" --help | sed -n 's/.*use PATH instead of \(.*\)$
         fail "cannot compile $WORK/stress.ini"
     fi
 else
-    echo "note: this build does not read /etc/execlog.cache: the runs use the built-in defaults (100 ms send timeout)"
+    note "this build does not read /etc/execlog.cache: the runs use the built-in defaults (100 ms send timeout)"
 fi
 
 # run NAME SANDBOX-OPTIONS -- CMD...: CMD in the sandbox with the library
@@ -156,7 +156,7 @@ else
         # Without the cache the send timeout is the default 100 ms: under
         # load (make distcheck runs beside other builds) a line that waits
         # longer is dropped by design, so only the run with a cache counts.
-        echo "note: journald: $n entries for 10000 execs at the default 100 ms send timeout; the exact count is checked where the cache applies"
+        note "journald: $n entries for 10000 execs at the default 100 ms send timeout; the exact count is checked where the cache applies"
     else
         fail "journald: $n entries for 10000 execs (journalctl: $(head -c 200 "$WORK/journalctl.err"))"
     fi
