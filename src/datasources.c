@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "datasources.h"
-#include "format.h"
+#include "quote.h"
 #include "sys.h"
 
 /* What a field says when the fact cannot be had (no /proc, deleted cwd):
@@ -125,7 +125,7 @@ static void ds_loginuid(struct exec_event *ev, const char *arg, size_t len,
                   struct textbuf *out)
 {
     uid_t uid;
-    int r = event_loginuid(&uid);
+    int r = proc_loginuid(&uid);
 
     if (r == 0)
         textbuf_put_u64(out, uid);
@@ -137,7 +137,7 @@ static void ds_login(struct exec_event *ev, const char *arg, size_t len,
                   struct textbuf *out)
 {
     uid_t uid;
-    int r = event_loginuid(&uid);
+    int r = proc_loginuid(&uid);
 
     if (r == 0)
         put_user(ev, out, uid);
@@ -202,7 +202,7 @@ static void ds_sessionid(struct exec_event *ev, const char *arg, size_t len,
                   struct textbuf *out)
 {
     uint32_t id;
-    int r = event_sessionid(&id);
+    int r = proc_sessionid(&id);
 
     if (r == 0)
         textbuf_put_u64(out, id);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "procfs.h"
 #include "users.h"
 
 struct redact_rules;
@@ -71,14 +72,6 @@ size_t event_argc(const struct exec_event *ev);
 int event_cwd(struct exec_event *ev, const char **out);
 int event_tty(struct exec_event *ev, const char **out);
 
-/* 0 and *uid on success, -ESRCH when the process has no login uid (never
- * logged in: daemons, early boot), another negative errno otherwise. */
-int event_loginuid(uid_t *uid);
-
-/* 0 and *id on success, -ESRCH when the process is in no audit session
- * (4294967295), another negative errno otherwise. */
-int event_sessionid(uint32_t *id);
-
 /* The event's wall-clock time (UTC seconds and nanoseconds), read at the
  * first call and kept in ev.  0 or -errno. */
 int event_time(struct exec_event *ev, int64_t *sec, long *nsec);
@@ -108,44 +101,4 @@ int event_env(const struct exec_event *ev, const char *name, size_t len,
  * only the v1 "name=systemd" hierarchy, that one.  Returns its length,
  * -ENOENT when there is neither, or -errno. */
 int event_cgroup(struct exec_event *ev, const char **out);
-int cgroup_path_from(const char *proc_cgroup, char *path, size_t cap,
-                     char *io, size_t io_size);
-
-/* The systemd unit in a cgroup path: its last component ending in
- * ".service" or ".scope".  Returns the unit's length and *unit (pointing
- * into path), or -ENOENT. */
-int cgroup_systemd_unit(const char *path, size_t len, const char **unit);
-
-/* prefix, the decimal id and suffix, NUL-terminated: "/proc/" PID "/exe",
- * "/proc/self/fd/" FD "".  The longest fits PROC_PATH_SIZE bytes. */
-#define PROC_PATH_SIZE 48
-void proc_path(char path[PROC_PATH_SIZE], const char *prefix, uint64_t id,
-               const char *suffix);
-
-/* From /proc/PID/stat: the parent's pid and the command name (the kernel
- * keeps 15 bytes of it), NUL-terminated in comm (cap >= 16).  0 or -errno. */
-int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap);
-
-/* Name of uid from /etc/passwd, read with plain system calls.  Returns the
- * length written to name, -ENOENT when uid is not listed, or -errno. */
-int user_name(uid_t uid, char *name, size_t cap, char *io, size_t io_size);
-
-/* A passwd line "name:password:uid:...": the name's length and the uid,
- * or -ENOENT for a line that is no entry. */
-int passwd_entry(const char *line, size_t len, size_t *name_len,
-                 uint32_t *uid);
-
-/* Hosts with huge passwd files exist; past this much a name is shown as
- * the number rather than make every exec read megabytes. */
-#define PASSWD_READ_LIMIT (4u << 20)
-
-/* Calls fn on each line of fd (without its newline) until fn returns
- * nonzero, and returns that; 0 at the end of the file, or -errno.  Lines
- * longer than io_size are skipped. */
-typedef int line_fn(const char *line, size_t len, void *ctx);
-int scan_lines(int fd, char *io, size_t io_size, size_t read_limit,
-               line_fn *fn, void *ctx);
-int user_name_from(const char *passwd_path, uid_t uid, char *name, size_t cap,
-                   char *io, size_t io_size);
-
 #endif

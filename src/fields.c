@@ -4,7 +4,7 @@
 
 #include "datasources.h"
 #include "fields.h"
-#include "format.h"
+#include "quote.h"
 #include "redact.h"
 
 /* Field name (journald's EXECLOG_ suffix, lower-cased for JSON) and the

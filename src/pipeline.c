@@ -8,6 +8,7 @@
 
 #include "builtin.h"
 #include "fields.h"
+#include "quote.h"
 #include "pipeline.h"
 #include "sys.h"
 

@@ -6,9 +6,85 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "event.h"
+#include "procfs.h"
 #include "sys.h"
 #include "users.h"
+
+int passwd_entry(const char *line, size_t len, size_t *name_len,
+                 uint32_t *uid)
+{
+    const char *c1 = memchr(line, ':', len), *c2, *c3;
+    uint64_t v;
+
+    if (c1 == NULL || c1 == line)
+        return -ENOENT;
+    c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line));
+    if (c2 == NULL)
+        return -ENOENT;
+    c3 = memchr(c2 + 1, ':', len - (size_t)(c2 + 1 - line));
+    if (c3 == NULL || parse_decimal(c2 + 1, (size_t)(c3 - c2 - 1), &v) < 0 ||
+        v > UINT32_MAX)
+        return -ENOENT;
+    *name_len = (size_t)(c1 - line);
+    *uid = (uint32_t)v;
+    return 0;
+}
+
+static int match_passwd_line(const char *line, size_t len, uid_t uid,
+                             char *name, size_t cap)
+{
+    size_t name_len;
+    uint32_t found;
+
+    if (passwd_entry(line, len, &name_len, &found) < 0 || found != uid ||
+        name_len >= cap)
+        return -ENOENT;
+    memcpy(name, line, name_len);
+    name[name_len] = '\0';
+    return (int)name_len;
+}
+
+struct passwd_query {
+    uid_t uid;
+    char *name;
+    size_t cap;
+};
+
+static int passwd_line(const char *line, size_t len, void *ctx)
+{
+    struct passwd_query *q = ctx;
+
+    return match_passwd_line(line, len, q->uid, q->name, q->cap) >= 0;
+}
+
+static int scan_passwd(int fd, uid_t uid, char *name, size_t cap,
+                       char *io, size_t io_size)
+{
+    struct passwd_query q = { uid, name, cap };
+    int r = scan_lines(fd, io, io_size, PASSWD_READ_LIMIT, passwd_line, &q);
+
+    if (r < 0)
+        return r;
+    return r == 0 ? -ENOENT : (int)strlen(name);
+}
+
+int user_name_from(const char *passwd_path, uid_t uid, char *name, size_t cap,
+                   char *io, size_t io_size)
+{
+    int fd = sys_open(passwd_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int r;
+
+    if (fd < 0)
+        return fd;
+    r = scan_passwd(fd, uid, name, cap, io, io_size);
+    sys_close(fd);
+    return r;
+}
+
+int user_name(uid_t uid, char *name, size_t cap, char *io, size_t io_size)
+{
+    return user_name_from(PASSWD_PATH, uid, name, cap, io, io_size);
+}
 
 void file_identity_of(struct file_identity *id, const struct statx *stx)
 {

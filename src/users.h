@@ -41,6 +41,24 @@ struct user_table {
 
 #define PASSWD_PATH "/etc/passwd"
 
+/* Hosts with huge passwd files exist; past this much a name is shown as
+ * the number rather than make every exec read megabytes. */
+#define PASSWD_READ_LIMIT (4u << 20)
+
+/* A passwd line "name:password:uid:...": the name's length and the uid,
+ * or -ENOENT for a line that is no entry. */
+int passwd_entry(const char *line, size_t len, size_t *name_len,
+                 uint32_t *uid);
+
+/* Name of uid in the passwd file at passwd_path, read with plain system
+ * calls (never NSS) through io.  Returns the length written to name,
+ * -ENOENT when uid is not listed, or -errno. */
+int user_name_from(const char *passwd_path, uid_t uid, char *name, size_t cap,
+                   char *io, size_t io_size);
+
+/* The same for /etc/passwd. */
+int user_name(uid_t uid, char *name, size_t cap, char *io, size_t io_size);
+
 /* Fills t from the passwd file at path (at reload).  0, or a negative
  * errno (t is then empty: the hook reads the file). */
 int user_table_build(struct user_table *t, const char *path, char *io,

@@ -181,7 +181,7 @@ START_TEST(login_follows_loginuid)
 {
     struct exec_event ev = sample();
     uid_t uid;
-    int r = event_loginuid(&uid);
+    int r = proc_loginuid(&uid);
     const char *login = render("login", &ev);
 
     if (r == -ESRCH) {

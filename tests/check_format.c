@@ -9,6 +9,7 @@
 
 #include "check_core.h"
 #include "format.h"
+#include "quote.h"
 
 static char mem[1 << 20];
 

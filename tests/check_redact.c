@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "check_core.h"
-#include "format.h"
+#include "quote.h"
 #include "redact.h"
 
 static char mem[1 << 16];

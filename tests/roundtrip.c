@@ -34,7 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "format.h"
+#include "quote.h"
 #include "fuzz-util.h"
 #include "redact.h"
 

@@ -20,6 +20,7 @@
 #include "cache.h"
 #include "fuzz-util.h"
 #include "pipeline.h"
+#include "quote.h"
 
 static const uint32_t arg_lengths[8] = { 16, 17, 32, 100, 1000, 4096, 65536,
                                          MAX_ARG_LENGTH };

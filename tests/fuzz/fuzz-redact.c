@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
+#include "quote.h"
 #include "fuzz-util.h"
 #include "redact.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "format.h"
+#include "quote.h"
 #include "fuzz-util.h"
 #include "redact.h"
 #include "textbuf.h"

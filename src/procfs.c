@@ -1,0 +1,273 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "procfs.h"
+#include "sys.h"
+#include "textbuf.h"
+
+int parse_decimal(const char *s, size_t len, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (len == 0 || len > 10)
+        return -EINVAL;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -EINVAL;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* A /proc file holding one unsigned number, such as loginuid. */
+static int read_proc_u32(const char *path, uint32_t *out)
+{
+    char buf[16];
+    uint64_t v;
+    ssize_t n;
+    int fd, r;
+
+    fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return fd;
+    n = sys_read(fd, buf, sizeof(buf));
+    r = n < 0 ? (int)n : 0;
+    sys_close(fd);
+    if (r < 0)
+        return r;
+    while (n > 0 && buf[n - 1] == '\n')
+        n--;
+    r = parse_decimal(buf, (size_t)n, &v);
+    if (r < 0)
+        return r;
+    if (v > UINT32_MAX)
+        return -ERANGE;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int proc_loginuid(uid_t *uid)
+{
+    uint32_t v;
+    int r = read_proc_u32("/proc/self/loginuid", &v);
+
+    if (r < 0)
+        return r;
+    if (v == (uint32_t)-1)
+        return -ESRCH;
+    *uid = (uid_t)v;
+    return 0;
+}
+
+/* The session is inherited across fork and exec and changes only with the
+ * login uid, so a spawned child's is ours. */
+int proc_sessionid(uint32_t *id)
+{
+    uint32_t v;
+    int r = read_proc_u32("/proc/self/sessionid", &v);
+
+    if (r < 0)
+        return r;
+    if (v == (uint32_t)-1)
+        return -ESRCH;
+    *id = v;
+    return 0;
+}
+
+void proc_path(char path[PROC_PATH_SIZE], const char *prefix, uint64_t id,
+               const char *suffix)
+{
+    size_t n = strlen(prefix);
+
+    memcpy(path, prefix, n);
+    n += format_u64(path + n, id);
+    memcpy(path + n, suffix, strlen(suffix) + 1);
+}
+
+int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap)
+{
+    char path[PROC_PATH_SIZE], buf[512];
+    const char *open_paren, *close_paren, *p;
+    size_t name_len;
+    ssize_t got;
+    int fd, sign = 1;
+    long v = 0;
+
+    proc_path(path, "/proc/", (uint64_t)pid, "/stat");
+    fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return fd;
+    got = sys_read(fd, buf, sizeof(buf) - 1);
+    sys_close(fd);
+    if (got <= 0)
+        return got < 0 ? (int)got : -EIO;
+    buf[got] = '\0';
+    /* "pid (comm) state ppid ...": comm may hold ')' and spaces, so the
+     * last ')' ends it. */
+    open_paren = strchr(buf, '(');
+    close_paren = strrchr(buf, ')');
+    if (open_paren == NULL || close_paren == NULL || close_paren < open_paren ||
+        close_paren[1] != ' ' || close_paren[2] == '\0' || close_paren[3] != ' ')
+        return -EIO;
+    name_len = (size_t)(close_paren - open_paren - 1);
+    if (name_len >= cap)
+        name_len = cap - 1;
+    memcpy(comm, open_paren + 1, name_len);
+    comm[name_len] = '\0';
+    p = close_paren + 4;
+    if (*p == '-') {
+        sign = -1;
+        p++;
+    }
+    if (*p < '0' || *p > '9')
+        return -EIO;
+    while (*p >= '0' && *p <= '9')
+        v = v * 10 + (*p++ - '0');
+    *ppid = (pid_t)(sign * v);
+    return 0;
+}
+
+int scan_lines(int fd, char *io, size_t io_size, size_t read_limit,
+               line_fn *fn, void *ctx)
+{
+    size_t have = 0, total = 0;
+    int skipping = 0;   /* inside a line too long for the buffer */
+
+    for (;;) {
+        ssize_t n = sys_read(fd, io + have, io_size - have);
+        size_t start = 0;
+
+        if (n < 0) {
+            if (n == -EINTR)
+                continue;
+            return (int)n;
+        }
+        have += (size_t)n;
+        total += (size_t)n;
+        for (;;) {
+            char *nl = memchr(io + start, '\n', have - start);
+            size_t end = nl != NULL ? (size_t)(nl - io) : have;
+            int r;
+
+            if (nl == NULL && n != 0)
+                break;      /* incomplete line: read more first */
+            if (!skipping && (r = fn(io + start, end - start, ctx)) != 0)
+                return r;
+            skipping = 0;
+            if (nl == NULL)
+                return 0;   /* end of file */
+            start = end + 1;
+        }
+        if (start == 0 && have == io_size) {
+            /* No sane entry is this long: drop it up to its newline. */
+            skipping = 1;
+            start = have;
+        }
+        memmove(io, io + start, have - start);
+        have -= start;
+        if (total >= read_limit)
+            return -EFBIG;
+    }
+}
+
+/* How much a line of /proc/PID/cgroup is worth: the v2 path, unless it is
+ * the root while systemd's v1 hierarchy says more (a legacy host where
+ * something mounted cgroup2 but nothing uses it). */
+enum cgroup_rank { CG_NONE, CG_ROOT, CG_SYSTEMD, CG_V2 };
+
+struct cgroup_query {
+    char *path;
+    size_t cap;
+    size_t len;
+    enum cgroup_rank rank;
+};
+
+static int cgroup_line(const char *line, size_t len, void *ctx)
+{
+    static const char systemd[] = "name=systemd";
+    struct cgroup_query *q = ctx;
+    const char *c1 = memchr(line, ':', len), *c2, *path;
+    size_t path_len;
+    enum cgroup_rank rank;
+    bool v2;
+
+    if (c1 == NULL)
+        return 0;
+    c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line));
+    if (c2 == NULL)
+        return 0;
+    v2 = c1 == line + 1 && line[0] == '0' && c2 == c1 + 1;
+    if (!v2 && !((size_t)(c2 - c1 - 1) == sizeof(systemd) - 1 &&
+                 memcmp(c1 + 1, systemd, sizeof(systemd) - 1) == 0))
+        return 0;
+    path = c2 + 1;
+    path_len = len - (size_t)(path - line);
+    if (path_len == 0 || path_len >= q->cap)
+        return 0;
+    if (path_len == 1 && path[0] == '/')
+        rank = CG_ROOT;
+    else
+        rank = v2 ? CG_V2 : CG_SYSTEMD;
+    if (rank > q->rank) {
+        memcpy(q->path, path, path_len);
+        q->path[path_len] = '\0';
+        q->len = path_len;
+        q->rank = rank;
+    }
+    return rank == CG_V2;
+}
+
+/* Two or three lines on a v2 host, about fifteen on a v1 one. */
+#define CGROUP_READ_LIMIT (64u << 10)
+
+int cgroup_path_from(const char *proc_cgroup, char *path, size_t cap,
+                     char *io, size_t io_size)
+{
+    struct cgroup_query q = { path, cap, 0, CG_NONE };
+    int fd = sys_open(proc_cgroup, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int r;
+
+    if (fd < 0)
+        return fd;
+    r = scan_lines(fd, io, io_size, CGROUP_READ_LIMIT, cgroup_line, &q);
+    sys_close(fd);
+    if (r < 0)
+        return r;
+    return q.rank == CG_NONE ? -ENOENT : (int)q.len;
+}
+
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+    size_t n = strlen(suffix);
+
+    return len > n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+int cgroup_systemd_unit(const char *path, size_t len, const char **unit)
+{
+    size_t end = len;
+
+    /* Walk the components from the last: a unit's delegated subtree
+     * (user@1000.service/app.slice/...) holds deeper units. */
+    while (end > 0) {
+        size_t start = end;
+
+        while (start > 0 && path[start - 1] != '/')
+            start--;
+        if (ends_with(path + start, end - start, ".service") ||
+            ends_with(path + start, end - start, ".scope")) {
+            *unit = path + start;
+            return (int)(end - start);
+        }
+        end = start > 0 ? start - 1 : 0;
+    }
+    return -ENOENT;
+}

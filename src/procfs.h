@@ -1,0 +1,49 @@
+/* Readers of /proc and other kernel text files for the exec path: plain
+ * system calls into memory the caller provides, so async-signal-safe. */
+#ifndef EXECLOG_PROCFS_H
+#define EXECLOG_PROCFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* A decimal number of at most 10 digits, nothing else: 0 or -EINVAL. */
+int parse_decimal(const char *s, size_t len, uint64_t *out);
+
+/* 0 and *uid on success, -ESRCH when the process has no login uid (never
+ * logged in: daemons, early boot), another negative errno otherwise. */
+int proc_loginuid(uid_t *uid);
+
+/* 0 and *id on success, -ESRCH when the process is in no audit session
+ * (4294967295), another negative errno otherwise. */
+int proc_sessionid(uint32_t *id);
+
+/* prefix, the decimal id and suffix, NUL-terminated: "/proc/" PID "/exe",
+ * "/proc/self/fd/" FD "".  The longest fits PROC_PATH_SIZE bytes. */
+#define PROC_PATH_SIZE 48
+void proc_path(char path[PROC_PATH_SIZE], const char *prefix, uint64_t id,
+               const char *suffix);
+
+/* From /proc/PID/stat: the parent's pid and the command name (the kernel
+ * keeps 15 bytes of it), NUL-terminated in comm (cap >= 16).  0 or -errno. */
+int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap);
+
+/* Calls fn on each line of fd (without its newline) until fn returns
+ * nonzero, and returns that; 0 at the end of the file, or -errno.  Lines
+ * longer than io_size are skipped; past read_limit bytes, -EFBIG. */
+typedef int line_fn(const char *line, size_t len, void *ctx);
+int scan_lines(int fd, char *io, size_t io_size, size_t read_limit,
+               line_fn *fn, void *ctx);
+
+/* The cgroup path in proc_cgroup (a /proc/PID/cgroup file) into path: the
+ * cgroup v2 ("0::") path, or on hosts where systemd manages only the v1
+ * "name=systemd" hierarchy, that one.  Its length, -ENOENT, or -errno. */
+int cgroup_path_from(const char *proc_cgroup, char *path, size_t cap,
+                     char *io, size_t io_size);
+
+/* The systemd unit in a cgroup path: its last component ending in
+ * ".service" or ".scope".  Returns the unit's length and *unit (pointing
+ * into path), or -ENOENT. */
+int cgroup_systemd_unit(const char *path, size_t len, const char **unit);
+
+#endif

@@ -1,0 +1,342 @@
+#include "config.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "quote.h"
+#include "redact.h"
+
+enum quoting { QUOTE_NONE, QUOTE_SINGLE, QUOTE_DOLLAR };
+
+/* bash's reserved words made of bare characters: in command position
+ * they would be read as syntax, not as the program's name. */
+static bool is_reserved_word(const char *s, size_t len)
+{
+    static const char words[][9] = {
+        "case", "coproc", "do", "done", "elif", "else", "esac", "fi", "for",
+        "function", "if", "in", "select", "then", "time", "until", "while",
+    };
+
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (strlen(words[i]) == len && memcmp(words[i], s, len) == 0)
+            return true;
+    return false;
+}
+
+/* Characters that are invisible, look like a space, reorder text or break
+ * the line in a viewer, so they could make one command look like another:
+ * C1 controls, no-break and other spaces, soft hyphen, zero-width and
+ * bidi controls, line separators, fillers, BOM and tag characters. */
+static bool is_disguising(uint32_t cp)
+{
+    /* Unicode White_Space and Default_Ignorable_Code_Point, C1 controls,
+     * bidi and interlinear annotation controls (Unicode 15). */
+    static const struct {
+        uint32_t first, last;
+    } ranges[] = {
+        { 0x80, 0xa0 },       { 0xad, 0xad },       { 0x34f, 0x34f },
+        { 0x61c, 0x61c },     { 0x115f, 0x1160 },   { 0x1680, 0x1680 },
+        { 0x17b4, 0x17b5 },   { 0x180b, 0x180f },   { 0x2000, 0x200f },
+        { 0x2028, 0x202f },   { 0x205f, 0x206f },   { 0x3000, 0x3000 },
+        { 0x3164, 0x3164 },   { 0xfe00, 0xfe0f },   { 0xfeff, 0xfeff },
+        { 0xffa0, 0xffa0 },   { 0xfff0, 0xfffb },   { 0x1bca0, 0x1bca3 },
+        { 0x1d173, 0x1d17a }, { 0xe0000, 0xe0fff },
+    };
+
+    if (cp < 0x80)
+        return false;
+    for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+        if (cp >= ranges[i].first && cp <= ranges[i].last)
+            return true;
+    return false;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (1-4), or 0 if there is
+ * none: overlong forms, surrogates and values past U+10FFFF are refused. */
+size_t utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    size_t len;
+    uint32_t v, min;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        len = 2, v = s[0] & 0x1fu, min = 0x80;
+    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        len = 3, v = s[0] & 0x0fu, min = 0x800;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        len = 4, v = s[0] & 0x07u, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3fu);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* How one character (or one stray byte) has to be written. */
+enum piece { PIECE_BARE, PIECE_PLAIN, PIECE_QUOTE, PIECE_ESCAPE };
+
+/* ASCII by table: most bytes of most arguments are ASCII, and a table
+ * costs a load where the tests cost a dozen instructions per byte.  Bare
+ * (PIECE_BARE, 0) unless listed: letters, digits and _ . / : = @ % + , -
+ * need no quotes. */
+_Static_assert(PIECE_BARE == 0, "unlisted ASCII entries must be bare");
+static const unsigned char ascii_pieces[128] = {
+    [0x00 ... 0x1f] = PIECE_ESCAPE, [0x7f] = PIECE_ESCAPE,
+    ['\''] = PIECE_QUOTE,
+    [' '] = PIECE_PLAIN, ['!'] = PIECE_PLAIN, ['"'] = PIECE_PLAIN,
+    ['#'] = PIECE_PLAIN, ['$'] = PIECE_PLAIN, ['&'] = PIECE_PLAIN,
+    ['('] = PIECE_PLAIN, [')'] = PIECE_PLAIN, ['*'] = PIECE_PLAIN,
+    [';'] = PIECE_PLAIN, ['<'] = PIECE_PLAIN, ['>'] = PIECE_PLAIN,
+    ['?'] = PIECE_PLAIN, ['['] = PIECE_PLAIN, ['\\'] = PIECE_PLAIN,
+    [']'] = PIECE_PLAIN, ['^'] = PIECE_PLAIN, ['`'] = PIECE_PLAIN,
+    ['{'] = PIECE_PLAIN, ['|'] = PIECE_PLAIN, ['}'] = PIECE_PLAIN,
+    ['~'] = PIECE_PLAIN,
+};
+
+static inline enum piece classify(const unsigned char *s, size_t n,
+                                  size_t *len)
+{
+    uint32_t cp;
+
+    if (s[0] < 0x80) {
+        *len = 1;
+        return (enum piece)ascii_pieces[s[0]];
+    }
+    *len = utf8_sequence(s, n, &cp);
+    if (*len == 0) {
+        *len = 1;
+        return PIECE_ESCAPE;
+    }
+    return is_disguising(cp) ? PIECE_ESCAPE : PIECE_PLAIN;
+}
+
+/* Decides the quoting of the first *shown bytes, shortening *shown so that
+ * a cut never splits a character.  Inlined like put_word: a call per slice
+ * would cost every argument of every exec. */
+static inline __attribute__((always_inline)) enum quoting
+choose_quoting(const unsigned char *s, size_t total, size_t *shown)
+{
+    enum quoting q = QUOTE_NONE;
+    size_t i = 0;
+
+    while (i < *shown) {
+        size_t len;
+        enum piece p = classify(s + i, total - i, &len);
+
+        if (i + len > *shown)
+            break;
+        if (p == PIECE_PLAIN && q == QUOTE_NONE)
+            q = QUOTE_SINGLE;
+        else if (p == PIECE_QUOTE || p == PIECE_ESCAPE)
+            q = QUOTE_DOLLAR;
+        i += len;
+    }
+    *shown = i;
+    return q;
+}
+
+static void put_escaped_byte(struct textbuf *out, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+    switch (c) {
+    case '\n':
+        textbuf_put(out, "\\n", 2);
+        break;
+    case '\t':
+        textbuf_put(out, "\\t", 2);
+        break;
+    case '\r':
+        textbuf_put(out, "\\r", 2);
+        break;
+    default:
+        textbuf_put(out, esc, sizeof(esc));
+    }
+}
+
+/* The inside of $'...', so that a word made of several slices can be
+ * written one slice at a time. */
+static void put_dollar_quoted(struct textbuf *out, const unsigned char *s,
+                              size_t n)
+{
+    size_t i = 0, run = 0;
+
+    while (i < n) {
+        size_t len;
+        enum piece p = classify(s + i, n - i, &len);
+
+        if (p == PIECE_BARE || (p == PIECE_PLAIN && s[i] != '\\')) {
+            i += len;
+            continue;
+        }
+        textbuf_put(out, (const char *)s + run, i - run);
+        if (p == PIECE_ESCAPE) {
+            for (size_t k = 0; k < len; k++)
+                put_escaped_byte(out, s[i + k]);
+        } else {
+            textbuf_putc(out, '\\');
+            textbuf_putc(out, (char)s[i]);
+        }
+        i += len;
+        run = i;
+    }
+    textbuf_put(out, (const char *)s + run, n - run);
+}
+
+void put_cut_marker(struct textbuf *out, size_t cut)
+{
+    textbuf_put(out, "...(", 4);
+    textbuf_put_u64(out, cut);
+    textbuf_put(out, " bytes cut)", 11);
+}
+
+/* A word as up to three slices read as one, so that a redacted argument
+ * (prefix, mask, suffix) is quoted as a whole without being copied
+ * together: the exec path has no memory to assemble it in. */
+struct word {
+    const char *part[3];
+    size_t len[3];
+    size_t count;
+};
+
+static const char redact_mask[] = "***";
+
+/* Always inlined, into put_plain_word and put_masked_word only: with the
+ * slice count a constant, the common one-slice word costs what it did
+ * before words could have three slices (one shared out-of-line copy cost
+ * about 80 instructions more per argument). */
+static inline __attribute__((always_inline)) void
+put_word(struct textbuf *out, const struct word *w, size_t max_len,
+         bool command_word)
+{
+    size_t total = 0, budget, shown[3] = { 0, 0, 0 }, shown_total = 0;
+    enum quoting q = QUOTE_NONE;
+    const char *first = NULL;
+
+    for (size_t k = 0; k < w->count; k++) {
+        if (first == NULL && w->len[k] > 0)
+            first = w->part[k];
+        total += w->len[k];
+    }
+    if (total == 0) {
+        textbuf_put(out, "''", 2);
+        return;
+    }
+    budget = total < max_len ? total : max_len;
+    for (size_t k = 0; k < w->count; k++) {
+        size_t room = budget - shown_total;
+        enum quoting qk;
+
+        shown[k] = w->len[k] < room ? w->len[k] : room;
+        qk = choose_quoting((const unsigned char *)w->part[k], w->len[k],
+                            &shown[k]);
+        /* Part of the mask would read as a secret made of stars. */
+        if (w->part[k] == redact_mask && shown[k] < w->len[k]) {
+            shown[k] = 0;
+            qk = QUOTE_NONE;
+        }
+        if (qk > q)
+            q = qk;
+        shown_total += shown[k];
+        if (shown[k] < w->len[k])
+            break;
+    }
+    /* As a command, NAME=value is an assignment, %1 a job and `time` or
+     * `if` a keyword to bash. */
+    if (q == QUOTE_NONE && command_word) {
+        bool special = first[0] == '%' ||
+                       (w->count == 1 && is_reserved_word(first, shown[0]));
+
+        for (size_t k = 0; k < w->count; k++)
+            special |= memchr(w->part[k], '=', shown[k]) != NULL;
+        if (special)
+            q = QUOTE_SINGLE;
+    }
+    if (q == QUOTE_SINGLE)
+        textbuf_putc(out, '\'');
+    else if (q == QUOTE_DOLLAR)
+        textbuf_put(out, "$'", 2);
+    for (size_t k = 0; k < w->count; k++) {
+        if (q == QUOTE_DOLLAR)
+            put_dollar_quoted(out, (const unsigned char *)w->part[k],
+                              shown[k]);
+        else
+            textbuf_put(out, w->part[k], shown[k]);
+    }
+    if (q != QUOTE_NONE)
+        textbuf_putc(out, '\'');
+    if (shown_total < total)
+        put_cut_marker(out, total - shown_total);
+}
+
+/* A word goes in whole or not at all: a message cut inside $'...' would
+ * leave the quote open and make the cut marker look like argument text. */
+static inline __attribute__((always_inline)) void
+put_whole_word(struct textbuf *out, const struct word *w, size_t max_len,
+               bool command_word)
+{
+    size_t mark = out->len, lost = out->lost;
+
+    put_word(out, w, max_len, command_word);
+    if (lost == 0 && out->lost != 0) {
+        out->lost += out->len - mark;
+        out->len = mark;
+    }
+}
+
+static void put_plain_word(struct textbuf *out, const char *s, size_t len,
+                           size_t max_len, bool command_word)
+{
+    struct word w = { { s }, { len }, 1 };
+
+    put_whole_word(out, &w, max_len, command_word);
+}
+
+/* s with bytes [start, end) shown as the mask.  The cut marker then counts
+ * bytes of the masked word, so that it does not tell the secret's length
+ * either. */
+static void put_masked_word(struct textbuf *out, const char *s, size_t len,
+                            size_t start, size_t end, size_t max_len,
+                            bool command_word)
+{
+    struct word w = { { s, redact_mask, s + end },
+                      { start, sizeof(redact_mask) - 1, len - end }, 3 };
+
+    put_whole_word(out, &w, max_len, command_word);
+}
+
+void quote_word(struct textbuf *out, const char *s, size_t len, size_t max_len)
+{
+    put_plain_word(out, s, len, max_len, false);
+}
+
+void quote_argv(struct textbuf *out, char *const *argv, size_t max_len,
+                const struct redact_rules *redact)
+{
+    if (argv == NULL)
+        return;
+    for (size_t i = 0; argv[i] != NULL; i++) {
+        size_t len = strlen(argv[i]), start, end;
+
+        if (i > 0)
+            textbuf_putc(out, ' ');
+        if (redact != NULL && redact_span(redact, argv, i, &start, &end) &&
+            start <= end && end <= len)
+            put_masked_word(out, argv[i], len, start, end, max_len, i == 0);
+        else
+            put_plain_word(out, argv[i], len, max_len, i == 0);
+    }
+}
