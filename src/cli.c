@@ -157,7 +157,7 @@ static int cmd_explain(char **argv)
     static struct config cfg;
     static char work[EVENT_WORK_SIZE], message[MAX_MESSAGE_LENGTH];
     extern char **environ;
-    struct exec_event ev = { .exec_call = "execve",
+    struct exec_event ev = { .entry = ENTRY_EXECVE,
                              .filename = shell_lookup(argv[0]),
                              .fd = -1, .argv = argv, .envp = environ,
                              .work = work };

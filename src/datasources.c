@@ -16,57 +16,58 @@
 #define NONE "(none)"
 #define UNSET "(unset)"
 
-static void put_word(struct exec_event *ev, struct textbuf *out, const char *s,
-                     size_t len)
+static void put_word(struct exec_event *ev, enum render_mode mode,
+                     struct textbuf *out, const char *s, size_t len)
 {
-    if (ev->raw_values)
+    if (mode == RENDER_RAW)
         textbuf_put(out, s, len < ev->max_arg_length ? len : ev->max_arg_length);
     else
         quote_word(out, s, len, ev->max_arg_length);
 }
 
-static void put_user(struct exec_event *ev, struct textbuf *out, uid_t uid)
+static void put_user(struct exec_event *ev, enum render_mode mode,
+                     struct textbuf *out, uid_t uid)
 {
     const char *name;
     int n = event_user_name(ev, uid, &name);
 
     if (n >= 0)
-        put_word(ev, out, name, (size_t)n);
+        put_word(ev, mode, out, name, (size_t)n);
     else
         textbuf_put_u64(out, uid);
 }
 
 static void ds_cmdline(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     quote_argv(out, ev->argv, ev->max_arg_length, ev->redact);
 }
 
 static void ds_argc(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     textbuf_put_u64(out, event_argc(ev));
 }
 
 static void ds_filename(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     if (ev->filename == NULL) {
         textbuf_puts(out, "/dev/fd/");
         textbuf_put_i64(out, ev->fd);
         return;
     }
-    put_word(ev, out, ev->filename, strlen(ev->filename));
+    put_word(ev, mode, out, ev->filename, strlen(ev->filename));
 }
 
 static void ds_exec_call(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
-    textbuf_puts(out, ev->exec_call);
+    textbuf_puts(out, entry_points[ev->entry].name);
 }
 
 static void ds_cwd(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     const char *cwd;
     int n = event_cwd(ev, &cwd);
@@ -74,11 +75,11 @@ static void ds_cwd(struct exec_event *ev, const char *arg, size_t len,
     if (n < 0)
         textbuf_puts(out, UNKNOWN);
     else
-        put_word(ev, out, cwd, (size_t)n);
+        put_word(ev, mode, out, cwd, (size_t)n);
 }
 
 static void ds_tty(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     const char *tty;
     int n = event_tty(ev, &tty);
@@ -88,41 +89,41 @@ static void ds_tty(struct exec_event *ev, const char *arg, size_t len,
     else if (n < 0)
         textbuf_puts(out, UNKNOWN);
     else
-        put_word(ev, out, tty, (size_t)n);
+        put_word(ev, mode, out, tty, (size_t)n);
 }
 
 static void ds_uid(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     textbuf_put_u64(out, event_uid(ev));
 }
 
 static void ds_euid(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     textbuf_put_u64(out, sys_geteuid());
 }
 
 static void ds_gid(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     textbuf_put_u64(out, sys_getgid());
 }
 
 static void ds_egid(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     textbuf_put_u64(out, sys_getegid());
 }
 
 static void ds_username(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
-    put_user(ev, out, event_uid(ev));
+    put_user(ev, mode, out, event_uid(ev));
 }
 
 static void ds_loginuid(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     uid_t uid;
     int r = proc_loginuid(&uid);
@@ -134,31 +135,31 @@ static void ds_loginuid(struct exec_event *ev, const char *arg, size_t len,
 }
 
 static void ds_login(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     uid_t uid;
     int r = proc_loginuid(&uid);
 
     if (r == 0)
-        put_user(ev, out, uid);
+        put_user(ev, mode, out, uid);
     else
         textbuf_puts(out, r == -ESRCH ? NONE : UNKNOWN);
 }
 
 static void ds_pid(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     textbuf_put_i64(out, event_pid(ev));
 }
 
 static void ds_ppid(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     textbuf_put_i64(out, event_ppid(ev));
 }
 
 static void ds_sid(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     pid_t sid = sys_getsid(ev->pid);
 
@@ -169,7 +170,7 @@ static void ds_sid(struct exec_event *ev, const char *arg, size_t len,
 }
 
 static void ds_comm(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     char comm[17] = "";
 
@@ -177,17 +178,17 @@ static void ds_comm(struct exec_event *ev, const char *arg, size_t len,
     if (sys_comm(comm) < 0)
         textbuf_puts(out, UNKNOWN);
     else
-        put_word(ev, out, comm, strlen(comm));
+        put_word(ev, mode, out, comm, strlen(comm));
 }
 
 static void ds_eusername(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
-    put_user(ev, out, sys_geteuid());
+    put_user(ev, mode, out, sys_geteuid());
 }
 
 static void ds_exe(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     const char *exe;
     int n = event_exe(ev, &exe);
@@ -195,11 +196,11 @@ static void ds_exe(struct exec_event *ev, const char *arg, size_t len,
     if (n < 0)
         textbuf_puts(out, UNKNOWN);
     else
-        put_word(ev, out, exe, (size_t)n);
+        put_word(ev, mode, out, exe, (size_t)n);
 }
 
 static void ds_sessionid(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     uint32_t id;
     int r = proc_sessionid(&id);
@@ -211,25 +212,25 @@ static void ds_sessionid(struct exec_event *ev, const char *arg, size_t len,
 }
 
 static void ds_tid(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     /* The raw call: glibc before 2.30 has no gettid(). */
     textbuf_put_i64(out, sys_gettid());
 }
 
 static void ds_rpname(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     char comm[17];
 
     if (event_parent_comm(ev, comm, sizeof(comm)) < 0)
         textbuf_puts(out, UNKNOWN);
     else
-        put_word(ev, out, comm, strlen(comm));
+        put_word(ev, mode, out, comm, strlen(comm));
 }
 
 static void ds_hostname(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     const char *name;
     int n = event_hostname(ev, &name);
@@ -237,11 +238,11 @@ static void ds_hostname(struct exec_event *ev, const char *arg, size_t len,
     if (n < 0)
         textbuf_puts(out, UNKNOWN);
     else
-        put_word(ev, out, name, (size_t)n);
+        put_word(ev, mode, out, name, (size_t)n);
 }
 
 static void ds_cgroup(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     const char *path;
     int n = event_cgroup(ev, &path);
@@ -249,11 +250,12 @@ static void ds_cgroup(struct exec_event *ev, const char *arg, size_t len,
     if (n < 0)
         textbuf_puts(out, UNKNOWN);
     else
-        put_word(ev, out, path, (size_t)n);
+        put_word(ev, mode, out, path, (size_t)n);
 }
 
 static void ds_systemd_unit(struct exec_event *ev, const char *arg,
-                            size_t len, struct textbuf *out)
+                            size_t len,
+                      enum render_mode mode, struct textbuf *out)
 {
     const char *path, *unit;
     int n = event_cgroup(ev, &path), u;
@@ -266,7 +268,7 @@ static void ds_systemd_unit(struct exec_event *ev, const char *arg,
     if (u < 0)
         textbuf_puts(out, NONE);
     else
-        put_word(ev, out, unit, (size_t)u);
+        put_word(ev, mode, out, unit, (size_t)u);
 }
 
 static void put_time(struct exec_event *ev, struct textbuf *out,
@@ -283,19 +285,21 @@ static void put_time(struct exec_event *ev, struct textbuf *out,
 }
 
 static void ds_timestamp(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     put_time(ev, out, 1);
 }
 
 static void ds_timestamp_ms(struct exec_event *ev, const char *arg,
-                            size_t len, struct textbuf *out)
+                            size_t len,
+                      enum render_mode mode, struct textbuf *out)
 {
     put_time(ev, out, 1000);
 }
 
 static void ds_timestamp_us(struct exec_event *ev, const char *arg,
-                            size_t len, struct textbuf *out)
+                            size_t len,
+                      enum render_mode mode, struct textbuf *out)
 {
     put_time(ev, out, 1000000);
 }
@@ -363,7 +367,7 @@ static void put_padded(struct textbuf *out, int64_t v, int width, char pad)
 }
 
 /* The conversions datetime:FMT understands (C locale), checked at reload. */
-static const char datetime_conversions[] = "YmdHMSjeabszZFT%";
+const char datetime_conversions[] = "YmdHMSjeabszZFT%";
 
 static void put_datetime(struct textbuf *out, const char *fmt, size_t len,
                          int64_t t, const struct civil_time *c)
@@ -403,7 +407,7 @@ static void put_datetime(struct textbuf *out, const char *fmt, size_t len,
 }
 
 static void ds_datetime(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     static const char iso8601[] = "%Y-%m-%dT%H:%M:%SZ";
     struct civil_time c;
@@ -421,32 +425,8 @@ static void ds_datetime(struct exec_event *ev, const char *arg, size_t len,
         put_datetime(out, arg, len, sec, &c);
 }
 
-static int check_datetime(const char *arg, size_t len, struct diag *d)
-{
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c;
-
-        if (arg[i] != '%')
-            continue;
-        if (i + 1 == len)
-            return diag_fail(d, i, "'%%' at the end of the date format "
-                             "(write %%%% for a percent sign)");
-        c = (unsigned char)arg[++i];
-        if (c == '\0' || strchr(datetime_conversions, c) == NULL) {
-            if (c > ' ' && c < 0x7f)
-                return diag_fail(d, i - 1, "unsupported conversion %%%c in "
-                                 "the date format (supported: %%Y %%m %%d "
-                                 "%%H %%M %%S %%j %%e %%a %%b %%s %%z %%Z "
-                                 "%%F %%T %%%%)", c);
-            return diag_fail(d, i - 1, "'%%' must be followed by a "
-                             "conversion letter in the date format");
-        }
-    }
-    return 0;
-}
-
 static void ds_env(struct exec_event *ev, const char *arg, size_t len,
-                  struct textbuf *out)
+                      enum render_mode mode, struct textbuf *out)
 {
     const char *value;
     int n;
@@ -459,65 +439,55 @@ static void ds_env(struct exec_event *ev, const char *arg, size_t len,
     if (n < 0)
         textbuf_puts(out, UNSET);
     else
-        put_word(ev, out, value, (size_t)n);
+        put_word(ev, mode, out, value, (size_t)n);
 }
-
-static int check_env(const char *arg, size_t len, struct diag *d)
-{
-    const char *eq = memchr(arg, '=', len);
-
-    if (len == 0)
-        return diag_fail(d, 0, "%%{env:NAME} needs a variable name");
-    if (eq != NULL)
-        return diag_fail(d, (size_t)(eq - arg), "an environment variable "
-                         "name cannot contain '='");
-    return 0;
-}
-
-enum datasource_arg { ARG_NONE, ARG_OPTIONAL, ARG_REQUIRED };
 
 /* Names are arrays, not pointers: each pointer in a table costs every
- * process a relocation at load time. */
+ * process a relocation at load time.  Indices into this table are written
+ * to the cache: new placeholders go where their name sorts, with a new
+ * cache version. */
 struct datasource {
     char name[16];
+    /* The structured field (journald's EXECLOG_ suffix; JSON uses the
+     * placeholder's name): "" for none, and how its value is rendered. */
+    char field[12];
+    uint8_t field_mode;         /* enum field_mode */
+    uint8_t arg;                /* enum placeholder_arg */
     void (*render)(struct exec_event *ev, const char *arg, size_t len,
-                   struct textbuf *out);
-    enum datasource_arg arg;
-    /* Validates the argument at compile time; NULL: any text will do. */
-    int (*check_arg)(const char *arg, size_t len, struct diag *d);
+                   enum render_mode mode, struct textbuf *out);
 };
 
 static const struct datasource datasources[] = {
-    { "argc", ds_argc, ARG_NONE, NULL },
-    { "cgroup", ds_cgroup, ARG_NONE, NULL },
-    { "cmdline", ds_cmdline, ARG_NONE, NULL },
-    { "comm", ds_comm, ARG_NONE, NULL },
-    { "cwd", ds_cwd, ARG_NONE, NULL },
-    { "datetime", ds_datetime, ARG_OPTIONAL, check_datetime },
-    { "egid", ds_egid, ARG_NONE, NULL },
-    { "env", ds_env, ARG_REQUIRED, check_env },
-    { "euid", ds_euid, ARG_NONE, NULL },
-    { "eusername", ds_eusername, ARG_NONE, NULL },
-    { "exe", ds_exe, ARG_NONE, NULL },
-    { "exec_call", ds_exec_call, ARG_NONE, NULL },
-    { "filename", ds_filename, ARG_NONE, NULL },
-    { "gid", ds_gid, ARG_NONE, NULL },
-    { "hostname", ds_hostname, ARG_NONE, NULL },
-    { "login", ds_login, ARG_NONE, NULL },
-    { "loginuid", ds_loginuid, ARG_NONE, NULL },
-    { "pid", ds_pid, ARG_NONE, NULL },
-    { "ppid", ds_ppid, ARG_NONE, NULL },
-    { "rpname", ds_rpname, ARG_NONE, NULL },
-    { "sessionid", ds_sessionid, ARG_NONE, NULL },
-    { "sid", ds_sid, ARG_NONE, NULL },
-    { "systemd_unit", ds_systemd_unit, ARG_NONE, NULL },
-    { "tid", ds_tid, ARG_NONE, NULL },
-    { "timestamp", ds_timestamp, ARG_NONE, NULL },
-    { "timestamp_ms", ds_timestamp_ms, ARG_NONE, NULL },
-    { "timestamp_us", ds_timestamp_us, ARG_NONE, NULL },
-    { "tty", ds_tty, ARG_NONE, NULL },
-    { "uid", ds_uid, ARG_NONE, NULL },
-    { "username", ds_username, ARG_NONE, NULL },
+    { "argc", "ARGC", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_argc },
+    { "cgroup", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_cgroup },
+    { "cmdline", "CMDLINE", FIELD_QUOTED, PLACEHOLDER_ARG_NONE, ds_cmdline },
+    { "comm", "COMM", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_comm },
+    { "cwd", "CWD", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_cwd },
+    { "datetime", "", FIELD_NONE, PLACEHOLDER_ARG_DATETIME, ds_datetime },
+    { "egid", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_egid },
+    { "env", "", FIELD_NONE, PLACEHOLDER_ARG_ENV, ds_env },
+    { "euid", "EUID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_euid },
+    { "eusername", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_eusername },
+    { "exe", "EXE", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_exe },
+    { "exec_call", "EXEC_CALL", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_exec_call },
+    { "filename", "FILENAME", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_filename },
+    { "gid", "GID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_gid },
+    { "hostname", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_hostname },
+    { "login", "LOGIN", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_login },
+    { "loginuid", "LOGINUID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_loginuid },
+    { "pid", "PID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_pid },
+    { "ppid", "PPID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_ppid },
+    { "rpname", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_rpname },
+    { "sessionid", "SESSIONID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_sessionid },
+    { "sid", "SID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_sid },
+    { "systemd_unit", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_systemd_unit },
+    { "tid", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_tid },
+    { "timestamp", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_timestamp },
+    { "timestamp_ms", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_timestamp_ms },
+    { "timestamp_us", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_timestamp_us },
+    { "tty", "TTY", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_tty },
+    { "uid", "UID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_uid },
+    { "username", "USERNAME", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_username },
 };
 
 #define DATASOURCE_COUNT (sizeof(datasources) / sizeof(datasources[0]))
@@ -538,24 +508,29 @@ const char *datasource_name(unsigned index)
     return index < DATASOURCE_COUNT ? datasources[index].name : NULL;
 }
 
-int datasource_check_arg(unsigned index, const char *arg, size_t len,
-                         struct diag *d)
+enum placeholder_arg datasource_arg(unsigned index)
 {
-    const struct datasource *ds = &datasources[index];
+    return index < DATASOURCE_COUNT ? datasources[index].arg
+                                    : PLACEHOLDER_ARG_NONE;
+}
 
-    if (arg == NULL)
-        return ds->arg == ARG_REQUIRED
-                   ? diag_fail(d, 0, "%%{%s} needs an argument: %%{%s:...}",
-                               ds->name, ds->name)
-                   : 0;
-    if (ds->arg == ARG_NONE)
-        return diag_fail(d, 0, "%%{%s} takes no argument", ds->name);
-    return ds->check_arg != NULL ? ds->check_arg(arg, len, d) : 0;
+const char *datasource_field(unsigned index, enum field_mode *mode)
+{
+    if (index >= DATASOURCE_COUNT ||
+        datasources[index].field_mode == FIELD_NONE)
+        return NULL;
+    *mode = datasources[index].field_mode;
+    return datasources[index].field;
 }
 
 void datasource_render(unsigned index, struct exec_event *ev, const char *arg,
-                       size_t len, struct textbuf *out)
+                       size_t len, enum render_mode mode, struct textbuf *out)
 {
     if (index < DATASOURCE_COUNT)
-        datasources[index].render(ev, arg, len, out);
+        datasources[index].render(ev, arg, len, mode, out);
+}
+
+void datasource_put_datetime(struct exec_event *ev, struct textbuf *out)
+{
+    ds_datetime(ev, NULL, 0, RENDER_QUOTED, out);
 }

@@ -132,20 +132,21 @@ int event_time(struct exec_event *ev, int64_t *sec, long *nsec)
     return 0;
 }
 
-/* Entry points that look a bare name up on PATH: for them, cwd + name
- * would name a file the exec never considered. */
-static bool searches_path(const char *call)
-{
-    static const char searching[][13] = { "execvp", "execvpe", "execlp",
-                                          "posix_spawnp" };
-
-    if (call == NULL)
-        return false;
-    for (size_t i = 0; i < sizeof(searching) / sizeof(searching[0]); i++)
-        if (strcmp(call, searching[i]) == 0)
-            return true;
-    return false;
-}
+const struct entry_point entry_points[ENTRY_COUNT] = {
+    [ENTRY_EXECVE] = { "execve", 0 },
+    [ENTRY_EXECV] = { "execv", 0 },
+    [ENTRY_EXECVP] = { "execvp", ENTRY_SEARCHES_PATH },
+    [ENTRY_EXECVPE] = { "execvpe", ENTRY_SEARCHES_PATH },
+    [ENTRY_EXECL] = { "execl", 0 },
+    [ENTRY_EXECLE] = { "execle", 0 },
+    [ENTRY_EXECLP] = { "execlp", ENTRY_SEARCHES_PATH },
+    [ENTRY_FEXECVE] = { "fexecve", 0 },
+    [ENTRY_EXECVEAT] = { "execveat", 0 },
+    [ENTRY_POSIX_SPAWN] = { "posix_spawn", 0 },
+    [ENTRY_POSIX_SPAWNP] = { "posix_spawnp", ENTRY_SEARCHES_PATH },
+    [ENTRY_SYSTEM] = { "system", 0 },
+    [ENTRY_POPEN] = { "popen", 0 },
+};
 
 /* readlink of /proc/PID/exe (what a spawned child runs) or
  * /proc/self/fd/N (what fexecve runs), into ev->work. */
@@ -187,7 +188,8 @@ int event_exe(struct exec_event *ev, const char **out)
     }
     /* execveat resolves a relative path against a dirfd we are not told. */
     if (file[0] == '\0' || ev->via_execveat ||
-        (searches_path(ev->exec_call) && strchr(file, '/') == NULL))
+        ((entry_points[ev->entry].flags & ENTRY_SEARCHES_PATH) &&
+         strchr(file, '/') == NULL))
         return -ENOENT;
     /* "./x" is the same file as "x"; ".." is left alone, since undoing it
      * by hand is wrong across symbolic links. */

@@ -14,8 +14,30 @@
 
 struct redact_rules;
 
+/* The libc functions that start a program, as the wrappers know them. */
+enum entry_id {
+    ENTRY_EXECVE, ENTRY_EXECV, ENTRY_EXECVP, ENTRY_EXECVPE, ENTRY_EXECL,
+    ENTRY_EXECLE, ENTRY_EXECLP, ENTRY_FEXECVE, ENTRY_EXECVEAT,
+    ENTRY_POSIX_SPAWN, ENTRY_POSIX_SPAWNP, ENTRY_SYSTEM, ENTRY_POPEN,
+    ENTRY_COUNT
+};
+
+/* What an entry point does, beyond its name. */
+enum entry_flag {
+    /* Looks a bare name up on PATH: cwd + name would name a file the exec
+     * never considered. */
+    ENTRY_SEARCHES_PATH = 1,
+};
+
+struct entry_point {
+    char name[13];          /* an array: no load-time relocation */
+    uint8_t flags;          /* enum entry_flag */
+};
+
+extern const struct entry_point entry_points[ENTRY_COUNT];
+
 struct exec_event {
-    const char *exec_call;   /* entry point name: "execve", "posix_spawn", ... */
+    enum entry_id entry;     /* which function the program called */
     const char *filename;    /* as passed; NULL when only fd is known */
     int fd;                  /* fexecve's descriptor, -1 otherwise */
     char *const *argv;       /* may be NULL: Linux runs such a program */
@@ -26,9 +48,6 @@ struct exec_event {
     size_t max_arg_length;   /* longer arguments are cut, with a marker */
     char *work;              /* scratch for lookups (EVENT_WORK_SIZE bytes) */
     const struct redact_rules *redact;   /* secrets to mask; NULL: none */
-    /* Values as they are, unquoted, for structured outputs (journald
-     * fields, JSON strings) that carry bytes without ambiguity. */
-    bool raw_values;
     /* The program's absolute path when the wrapper knows it (execvp's
      * candidate, a spawned child's /proc/PID/exe); NULL: event_exe derives
      * it from filename. */

@@ -7,23 +7,6 @@
 #include "quote.h"
 #include "redact.h"
 
-/* Field name (journald's EXECLOG_ suffix, lower-cased for JSON) and the
- * placeholder it comes from. */
-static const struct {
-    char key[12];
-    char source[12];    /* arrays: no relocation at load time */
-} event_fields[] = {
-    { "CMDLINE", "cmdline" },   { "ARGC", "argc" },
-    { "FILENAME", "filename" }, { "EXE", "exe" },
-    { "CWD", "cwd" },           { "UID", "uid" },
-    { "EUID", "euid" },         { "GID", "gid" },
-    { "USERNAME", "username" }, { "LOGINUID", "loginuid" },
-    { "LOGIN", "login" },       { "SESSIONID", "sessionid" },
-    { "SID", "sid" },           { "TTY", "tty" },
-    { "PID", "pid" },           { "PPID", "ppid" },
-    { "COMM", "comm" },         { "EXEC_CALL", "exec_call" },
-};
-
 static bool is_number(const char *s, size_t len)
 {
     if (len == 0 || len > 18)
@@ -39,13 +22,12 @@ static void visit_argument(struct exec_event *ev, size_t i, char *scratch,
 {
     const char *arg = ev->argv[i];
     size_t len = strlen(arg), start, end;
-    char key[32] = "ARGV_";
+    struct field_key key = { .argv_index = i };
     struct textbuf tb;
 
-    format_u64(key + 5, i);
     if (ev->redact == NULL ||
         !redact_span(ev->redact, ev->argv, i, &start, &end)) {
-        visit(ctx, key, arg, len < ev->max_arg_length ? len : ev->max_arg_length,
+        visit(ctx, &key, arg, len < ev->max_arg_length ? len : ev->max_arg_length,
               false);
         return;
     }
@@ -53,7 +35,7 @@ static void visit_argument(struct exec_event *ev, size_t i, char *scratch,
     textbuf_put(&tb, arg, start);
     textbuf_put(&tb, "***", 3);
     textbuf_put(&tb, arg + end, len - end);
-    visit(ctx, key, tb.data, tb.len, false);
+    visit(ctx, &key, tb.data, tb.len, false);
 }
 
 size_t fields_visit(struct exec_event *ev, char *scratch, size_t size,
@@ -61,19 +43,20 @@ size_t fields_visit(struct exec_event *ev, char *scratch, size_t size,
 {
     size_t argc = event_argc(ev), shown;
 
-    for (size_t i = 0; i < sizeof(event_fields) / sizeof(event_fields[0]);
-         i++) {
-        const char *source = event_fields[i].source;
+    struct field_key key;
+
+    for (unsigned i = 0; (key.name = datasource_name(i)) != NULL; i++) {
+        enum field_mode mode;
         struct textbuf tb;
 
+        key.field = datasource_field(i, &mode);
+        if (key.field == NULL)
+            continue;
         textbuf_init(&tb, scratch, size);
-        /* The command line stays shell-quoted: one unambiguous string. */
-        ev->raw_values = strcmp(source, "cmdline") != 0;
-        datasource_render((unsigned)datasource_find(source, strlen(source)),
-                          ev, NULL, 0, &tb);
-        ev->raw_values = false;
-        visit(ctx, event_fields[i].key, tb.data, tb.len,
-              is_number(tb.data, tb.len));
+        datasource_render(i, ev, NULL, 0,
+                          mode == FIELD_QUOTED ? RENDER_QUOTED : RENDER_RAW,
+                          &tb);
+        visit(ctx, &key, tb.data, tb.len, is_number(tb.data, tb.len));
     }
     shown = argc < FIELDS_MAX_ARGV ? argc : FIELDS_MAX_ARGV;
     for (size_t i = 0; i < shown; i++)
@@ -132,25 +115,15 @@ struct json_state {
     bool first_arg;
 };
 
-static void to_lower(char *dst, const char *src, size_t size)
-{
-    size_t i = 0;
-
-    for (; src[i] != '\0' && i + 1 < size; i++)
-        dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ? src[i] + 32 : src[i]);
-    dst[i] = '\0';
-}
-
 /* One member or array element, all or nothing, so the object stays valid
  * JSON however full the buffer is. */
-static void json_member(void *ctx, const char *key, const char *value,
-                        size_t len, bool numeric)
+static void json_member(void *ctx, const struct field_key *key,
+                        const char *value, size_t len, bool numeric)
 {
     struct json_state *st = ctx;
     struct textbuf *out = st->out;
-    size_t mark = out->len;
-    bool is_arg = strncmp(key, "ARGV_", 5) == 0, opened = false;
-    char name[32];
+    struct textbuf_mark mark = textbuf_mark(out);
+    bool is_arg = key->name == NULL, opened = false;
 
     if (out->lost != 0) {
         st->cut++;
@@ -166,25 +139,25 @@ static void json_member(void *ctx, const char *key, const char *value,
             textbuf_putc(out, ',');
         st->first_arg = false;
     } else {
-        to_lower(name, key, sizeof(name));
         textbuf_puts(out, ",\"");
-        textbuf_puts(out, name);
+        textbuf_puts(out, key->name);
         textbuf_puts(out, "\":");
     }
     if (numeric)
         textbuf_put(out, value, len);
     else
         json_string(out, value, len);
-    if (out->lost != 0) {
-        out->len = mark;
+    if (textbuf_overflowed_since(out, mark)) {
         st->cut++;
         if (opened)
             st->in_argv = false;
         /* A field too large is left out and the next ones still go in;
          * the arguments stop at the first that does not fit, so that the
          * array stays a prefix of argv. */
-        if (!is_arg)
-            out->lost = 0;
+        if (is_arg)
+            out->len = mark.len;
+        else
+            textbuf_rollback(out, mark);
     }
 }
 
@@ -195,21 +168,20 @@ void json_event(struct exec_event *ev, const char *line, size_t line_len,
                 char *scratch, size_t size, struct textbuf *out)
 {
     struct json_state st = { .out = out };
-    size_t full = out->cap, extra, mark;
+    struct textbuf_mark mark;
+    size_t extra;
 
-    out->cap = full > JSON_TAIL_ROOM ? full - JSON_TAIL_ROOM : 0;
+    textbuf_reserve(out, JSON_TAIL_ROOM);
     textbuf_puts(out, "{\"message\":");
-    mark = out->len;
+    mark = textbuf_mark(out);
     json_string(out, line, line_len);
-    if (out->lost != 0) {
-        out->len = mark;
-        out->lost = 0;
+    if (textbuf_overflowed_since(out, mark)) {
+        textbuf_rollback(out, mark);
         textbuf_puts(out, "\"\"");
         st.cut++;
     }
     extra = fields_visit(ev, scratch, size, json_member, &st);
-    out->cap = full;
-    out->lost = 0;
+    textbuf_release(out);
     if (!st.in_argv)
         textbuf_puts(out, ",\"argv\":[");
     textbuf_putc(out, ']');

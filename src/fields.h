@@ -15,10 +15,18 @@
  * counted in EXECLOG_ARGV_CUT / "argv_cut" instead. */
 #define FIELDS_MAX_ARGV 256
 
-/* Called for each field with its raw value; numeric when the value is a
- * plain decimal number.  key is upper case ("UID", "ARGV_0"). */
-typedef void field_visitor(void *ctx, const char *key, const char *value,
-                           size_t len, bool numeric);
+/* Which field a value is: a placeholder's (name its JSON key, field its
+ * journald one, "UID") or, with name NULL, argument argv_index. */
+struct field_key {
+    const char *name;
+    const char *field;
+    size_t argv_index;
+};
+
+/* Called for each field with its value; numeric when the value is a plain
+ * decimal number. */
+typedef void field_visitor(void *ctx, const struct field_key *key,
+                           const char *value, size_t len, bool numeric);
 
 /* Visits every field of ev; scratch (size bytes) holds one value at a
  * time.  Returns the number of arguments left out past FIELDS_MAX_ARGV. */

@@ -36,6 +36,25 @@ struct filter_chain {
 
 /* Resolves a user name to a uid at reload (the CLI passes a getpwnam-based
  * function; the core never calls NSS).  0 or -ENOENT. */
+/* The kernel keeps this much of a command name (TASK_COMM_LEN - 1). */
+#define COMM_MAX 15
+
+/* (uid_t)-1 means "no uid" to the kernel: no process can have it. */
+#define UID_LIMIT 4294967294u
+
+/* What a filter's arguments are; FILTER_ARG_NONE: it takes none. */
+enum filter_arg { FILTER_ARG_NONE, FILTER_ARG_UID, FILTER_ARG_NAME,
+                  FILTER_ARG_COMM, FILTER_ARG_COUNT };
+
+/* Index of the filter called name (len bytes), or -ENOENT. */
+int filter_find(const char *name, size_t len);
+
+/* Name of the filter at index, NULL past the end of the table. */
+const char *filter_name(unsigned index);
+
+/* What the arguments of the filter at index are. */
+enum filter_arg filter_arg(unsigned index);
+
 typedef int user_resolver(const char *name, uid_t *uid);
 
 /* Compiles spec into fc.  0, or -EINVAL with d filled (column = byte offset

@@ -39,6 +39,12 @@ struct format {
  * format too long for the compiled form. */
 int format_compile(struct format *fmt, const char *spec, struct diag *d);
 
+/* Checks the argument of %{name:arg} (arg NULL for %{name}) of the
+ * placeholder at index: 0, or -EINVAL with d filled (column relative to
+ * arg). */
+int datasource_check_arg(unsigned index, const char *arg, size_t len,
+                         struct diag *d);
+
 /* 0 if fmt (read from a cache file) is well formed, else -EINVAL. */
 int format_validate(const struct format *fmt);
 

@@ -106,16 +106,6 @@ const char *output_names(void)
     return "devlog, journald, socket:PATH, file:PATH, stdout, stderr, devnull";
 }
 
-const char *output_name(const struct output_config *oc)
-{
-    return outputs[oc->output].name;
-}
-
-bool output_has_path(const struct output_config *oc)
-{
-    return outputs[oc->output].arg == PATH_ARG;
-}
-
 /* An unconnected datagram socket and the address of path, or a negative
  * errno. */
 static int open_datagram(const char *path, struct sockaddr_un *addr)
@@ -220,11 +210,9 @@ static int write_line(int fd, const struct output_config *oc,
     struct exec_event now = { .fd = -1 };
     struct textbuf tb;
     size_t h = syslog_header(header, oc, m->pid);
-    int datetime = datasource_find("datetime", 8);
 
     textbuf_init(&tb, stamp, sizeof(stamp) - 1);
-    datasource_render((unsigned)datetime, m->ev != NULL ? m->ev : &now, NULL,
-                      0, &tb);
+    datasource_put_datetime(m->ev != NULL ? m->ev : &now, &tb);
     textbuf_putc(&tb, ' ');
     {
         /* The header without its "<PRI>". */
@@ -279,7 +267,7 @@ static void put_field(struct textbuf *out, const char *key, const char *prefix,
                       const char *value, size_t len)
 {
     unsigned char size[8];
-    size_t mark = out->len, lost = out->lost;
+    struct textbuf_mark mark = textbuf_mark(out);
 
     for (int i = 0; i < 8; i++)
         size[i] = (unsigned char)((uint64_t)len >> (8 * i));
@@ -290,10 +278,8 @@ static void put_field(struct textbuf *out, const char *key, const char *prefix,
     textbuf_put(out, value, len);
     textbuf_putc(out, '\n');
     /* Whole fields only: a cut one would corrupt the entry. */
-    if (lost == 0 && out->lost != 0) {
-        out->len = mark;
-        out->lost = 0;
-    }
+    if (textbuf_overflowed_since(out, mark))
+        textbuf_rollback(out, mark);
 }
 
 static void put_number_field(struct textbuf *out, const char *key, uint64_t v)
@@ -303,10 +289,17 @@ static void put_number_field(struct textbuf *out, const char *key, uint64_t v)
     put_field(out, key, "", digits, format_u64(digits, v));
 }
 
-static void journal_visit(void *ctx, const char *key, const char *value,
-                          size_t len, bool numeric)
+static void journal_visit(void *ctx, const struct field_key *key,
+                          const char *value, size_t len, bool numeric)
 {
-    put_field(ctx, key, "EXECLOG_", value, len);
+    char argv_field[32] = "ARGV_";
+
+    if (key->name != NULL) {
+        put_field(ctx, key->field, "EXECLOG_", value, len);
+        return;
+    }
+    format_u64(argv_field + 5, key->argv_index);
+    put_field(ctx, argv_field, "EXECLOG_", value, len);
 }
 
 /* Sends the payload as a sealed memfd, as journald expects for entries

@@ -53,10 +53,6 @@ bool output_ident_char(char c);
 /* The output names, for messages. */
 const char *output_names(void);
 
-/* Name of the output in force (for `execlog show`). */
-const char *output_name(const struct output_config *oc);
-bool output_has_path(const struct output_config *oc);
-
 /* Delivers m.  0 or a negative errno: no receiver (-ENOENT,
  * -ECONNREFUSED) fails at once, a full queue with -ETIMEDOUT after at most
  * send_timeout_ms, a file that cannot be opened with its errno. */

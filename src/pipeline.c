@@ -207,21 +207,18 @@ static void put_exec_failure(struct textbuf *out, int exec_errno)
 void pipeline_render(const struct config *cfg, struct exec_event *ev,
                      int exec_errno, struct textbuf *out)
 {
-    size_t full = out->cap, lost;
+    size_t lost;
 
-    out->cap = full > CUT_MARKER_ROOM ? full - CUT_MARKER_ROOM : 0;
+    textbuf_reserve(out, CUT_MARKER_ROOM);
     ev->max_arg_length = cfg->max_arg_length;
     ev->redact = &cfg->redact;
     ev->users = &cfg->users;
     if (exec_errno != 0)
         put_exec_failure(out, exec_errno);
     format_render(&cfg->format, ev, out);
-    out->cap = full;
-    lost = out->lost;
-    if (lost != 0) {
-        out->lost = 0;
+    lost = textbuf_release(out);
+    if (lost != 0)
         put_cut_marker(out, lost);
-    }
 }
 
 static void send_notice(const struct config *cfg, struct workspace *ws,

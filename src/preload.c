@@ -219,7 +219,7 @@ static int exec_search(struct exec_event *ev)
 
 EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
-    struct exec_event ev = { .exec_call = "execve", .filename = path,
+    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = path,
                              .fd = -1, .argv = argv, .envp = envp };
 
     return exec_at(&ev, AT_FDCWD, path, 0);
@@ -227,7 +227,7 @@ EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 
 EXPORT int execv(const char *path, char *const argv[])
 {
-    struct exec_event ev = { .exec_call = "execv", .filename = path,
+    struct exec_event ev = { .entry = ENTRY_EXECV, .filename = path,
                              .fd = -1, .argv = argv, .envp = environ };
 
     return exec_at(&ev, AT_FDCWD, path, 0);
@@ -236,7 +236,7 @@ EXPORT int execv(const char *path, char *const argv[])
 EXPORT int execveat(int dirfd, const char *path, char *const argv[],
                     char *const envp[], int flags)
 {
-    struct exec_event ev = { .exec_call = "execveat", .filename = path,
+    struct exec_event ev = { .entry = ENTRY_EXECVEAT, .filename = path,
                              .fd = -1, .argv = argv, .envp = envp,
                              .via_execveat = true };
 
@@ -266,7 +266,7 @@ static void exec_through_proc(struct exec_event *ev, bool *logged)
 
 EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
-    struct exec_event ev = { .exec_call = "fexecve", .fd = fd,
+    struct exec_event ev = { .entry = ENTRY_FEXECVE, .fd = fd,
                              .argv = argv, .envp = envp,
                              .via_execveat = true };
 
@@ -285,7 +285,7 @@ EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-    struct exec_event ev = { .exec_call = "execvpe", .filename = file,
+    struct exec_event ev = { .entry = ENTRY_EXECVPE, .filename = file,
                              .fd = -1, .argv = argv, .envp = envp };
 
     return exec_search(&ev);
@@ -293,7 +293,7 @@ EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 
 EXPORT int execvp(const char *file, char *const argv[])
 {
-    struct exec_event ev = { .exec_call = "execvp", .filename = file,
+    struct exec_event ev = { .entry = ENTRY_EXECVP, .filename = file,
                              .fd = -1, .argv = argv, .envp = environ };
 
     return exec_search(&ev);
@@ -334,7 +334,7 @@ EXPORT int execl(const char *path, const char *arg, ...)
     va_list ap;
     WITH_VARARG_ARGV(argv, arg, ap);
     va_end(ap);
-    struct exec_event ev = { .exec_call = "execl", .filename = path,
+    struct exec_event ev = { .entry = ENTRY_EXECL, .filename = path,
                              .fd = -1, .argv = argv, .envp = environ };
 
     return exec_at(&ev, AT_FDCWD, path, 0);
@@ -346,7 +346,7 @@ EXPORT int execle(const char *path, const char *arg, ...)
     WITH_VARARG_ARGV(argv, arg, ap);
     char *const *envp = va_arg(ap, char *const *);
     va_end(ap);
-    struct exec_event ev = { .exec_call = "execle", .filename = path,
+    struct exec_event ev = { .entry = ENTRY_EXECLE, .filename = path,
                              .fd = -1, .argv = argv, .envp = envp };
 
     return exec_at(&ev, AT_FDCWD, path, 0);
@@ -357,7 +357,7 @@ EXPORT int execlp(const char *file, const char *arg, ...)
     va_list ap;
     WITH_VARARG_ARGV(argv, arg, ap);
     va_end(ap);
-    struct exec_event ev = { .exec_call = "execlp", .filename = file,
+    struct exec_event ev = { .entry = ENTRY_EXECLP, .filename = file,
                              .fd = -1, .argv = argv, .envp = environ };
 
     return exec_search(&ev);
@@ -389,12 +389,13 @@ typedef int spawn_fn(pid_t *, const char *, const posix_spawn_file_actions_t *,
 
 /* libc reports a failed exec of the child as the return value, so the line
  * is sent after the fact, with the child's pid. */
-static int spawn(const char *call, void **slot, pid_t *pid, const char *path,
+static int spawn(enum entry_id call, void **slot, pid_t *pid, const char *path,
                  const posix_spawn_file_actions_t *actions,
                  const posix_spawnattr_t *attr, char *const argv[],
                  char *const envp[])
 {
-    spawn_fn *real = (spawn_fn *)real_function(slot, call);
+    spawn_fn *real =
+        (spawn_fn *)real_function(slot, entry_points[call].name);
     pid_t child;
     int r;
 
@@ -402,7 +403,7 @@ static int spawn(const char *call, void **slot, pid_t *pid, const char *path,
         return ENOSYS;
     r = real(&child, path, actions, attr, argv, envp);
     if (r == 0) {
-        struct exec_event ev = { .exec_call = call, .filename = path,
+        struct exec_event ev = { .entry = call, .filename = path,
                                  .fd = -1, .argv = argv, .envp = envp,
                                  .pid = child };
 
@@ -423,7 +424,7 @@ EXPORT int posix_spawn(pid_t *pid, const char *path,
                        const posix_spawnattr_t *attr, char *const argv[],
                        char *const envp[])
 {
-    return spawn("posix_spawn", &real_posix_spawn, pid, path, actions, attr,
+    return spawn(ENTRY_POSIX_SPAWN, &real_posix_spawn, pid, path, actions, attr,
                  argv, envp);
 }
 
@@ -432,21 +433,21 @@ EXPORT int posix_spawnp(pid_t *pid, const char *file,
                         const posix_spawnattr_t *attr, char *const argv[],
                         char *const envp[])
 {
-    return spawn("posix_spawnp", &real_posix_spawnp, pid, file, actions, attr,
+    return spawn(ENTRY_POSIX_SPAWNP, &real_posix_spawnp, pid, file, actions, attr,
                  argv, envp);
 }
 
 /* system() and popen() block or hide the child's pid, so their line goes
  * out before the shell starts, from the caller, as the argv libc gives the
  * shell; a start that fails is followed by an "exec failed" line. */
-static void log_shell(struct exec_event *ev, const char *call,
+static void log_shell(struct exec_event *ev, enum entry_id call,
                       const char *command, char **argv)
 {
     argv[0] = (char *)"sh";
     argv[1] = (char *)"-c";
     argv[2] = (char *)command;
     argv[3] = NULL;
-    *ev = (struct exec_event){ .exec_call = call, .filename = SHELL_PATH,
+    *ev = (struct exec_event){ .entry = call, .filename = SHELL_PATH,
                                .fd = -1, .argv = argv, .envp = environ };
     pipeline_log(ev, 0);
 }
@@ -454,7 +455,7 @@ static void log_shell(struct exec_event *ev, const char *call,
 EXPORT int system(const char *command)
 {
     int (*real)(const char *) =
-        (int (*)(const char *))real_function(&real_system, "system");
+        (int (*)(const char *))real_function(&real_system, entry_points[ENTRY_SYSTEM].name);
     struct exec_event ev;
     char *argv[4];
     int r;
@@ -466,7 +467,7 @@ EXPORT int system(const char *command)
     /* system(NULL) only asks whether a shell exists. */
     if (command == NULL)
         return real(command);
-    log_shell(&ev, "system", command, argv);
+    log_shell(&ev, ENTRY_SYSTEM, command, argv);
     r = real(command);
     if (r == -1)
         pipeline_log(&ev, errno);
@@ -496,7 +497,7 @@ EXPORT FILE *popen(const char *command, const char *mode)
 {
     FILE *(*real)(const char *, const char *) =
         (FILE * (*)(const char *, const char *))
-            real_function(&real_popen, "popen");
+            real_function(&real_popen, entry_points[ENTRY_POPEN].name);
     struct exec_event ev;
     char *argv[4];
     FILE *f;
@@ -507,7 +508,7 @@ EXPORT FILE *popen(const char *command, const char *mode)
     }
     if (command == NULL || !popen_mode_valid(mode))
         return real(command, mode);
-    log_shell(&ev, "popen", command, argv);
+    log_shell(&ev, ENTRY_POPEN, command, argv);
     f = real(command, mode);
     if (f == NULL)
         pipeline_log(&ev, errno);

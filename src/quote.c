@@ -288,13 +288,11 @@ static inline __attribute__((always_inline)) void
 put_whole_word(struct textbuf *out, const struct word *w, size_t max_len,
                bool command_word)
 {
-    size_t mark = out->len, lost = out->lost;
+    struct textbuf_mark mark = textbuf_mark(out);
 
     put_word(out, w, max_len, command_word);
-    if (lost == 0 && out->lost != 0) {
-        out->lost += out->len - mark;
-        out->len = mark;
-    }
+    if (textbuf_overflowed_since(out, mark))
+        textbuf_unput(out, mark);
 }
 
 static void put_plain_word(struct textbuf *out, const char *s, size_t len,

@@ -10,6 +10,19 @@
 
 #include "diag.h"
 
+/* Zero is no kind, so that a zeroed rule in a damaged cache is refused
+ * rather than read as "redact nothing". */
+enum redact_kind {
+    KIND_VALUE = 1,
+    KIND_ATTACHED,      /* never the next argument: mysql's bare -p prompts */
+    KIND_USERINFO,      /* only what follows the value's first ':' */
+    KIND_URL,
+    KIND_COUNT,
+    /* Words of the spec that expand to rules; never stored. */
+    KIND_DEFAULTS = KIND_COUNT,
+    KIND_NONE
+};
+
 #define REDACT_MAX_RULES 32
 #define REDACT_MAX_TEXT 1024
 

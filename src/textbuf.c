@@ -10,6 +10,7 @@ void textbuf_init(struct textbuf *tb, char *mem, size_t cap)
     tb->cap = cap;
     tb->len = 0;
     tb->lost = 0;
+    tb->reserved = 0;
 }
 
 void textbuf_put(struct textbuf *tb, const char *s, size_t n)

@@ -99,7 +99,7 @@ void file_identity_of(struct file_identity *id, const struct statx *stx)
     id->dev_minor = stx->stx_dev_minor;
 }
 
-static int identity_of_path(const char *path, struct file_identity *id)
+int file_identity_of_path(const char *path, struct file_identity *id)
 {
     struct statx stx;
     int r = (int)sys_call(SYS_statx, AT_FDCWD, path, 0, STATX_BASIC_STATS,
@@ -108,56 +108,6 @@ static int identity_of_path(const char *path, struct file_identity *id)
     if (r == 0)
         file_identity_of(id, &stx);
     return r;
-}
-
-static int keep_entry(const char *line, size_t len, void *ctx)
-{
-    struct user_table *t = ctx;
-    size_t name_len;
-    uint32_t uid;
-
-    if (passwd_entry(line, len, &name_len, &uid) < 0)
-        return 0;
-    /* The hook takes the first entry of a uid, as the file scan does. */
-    for (uint32_t i = 0; i < t->count; i++)
-        if (t->entries[i].uid == uid)
-            return 0;
-    if (t->count == USER_TABLE_MAX) {
-        t->complete = 0;
-        return 0;
-    }
-    /* A name too long to keep is kept as "" (ask the file), so that a
-     * later entry of the same uid cannot stand in for it. */
-    t->entries[t->count].uid = uid;
-    if (name_len < USER_NAME_MAX)
-        memcpy(t->entries[t->count].name, line, name_len);
-    t->count++;
-    return 0;
-}
-
-int user_table_build(struct user_table *t, const char *path, char *io,
-                     size_t io_size)
-{
-    struct file_identity after;
-    int fd, r;
-
-    memset(t, 0, sizeof(*t));
-    r = identity_of_path(path, &t->passwd);
-    fd = r < 0 ? r : sys_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        goto fail;
-    t->complete = 1;
-    r = scan_lines(fd, io, io_size, PASSWD_READ_LIMIT, keep_entry, t);
-    sys_close(fd);
-    /* Changed while read: the hook would trust a mix of two versions. */
-    if (r == 0 && identity_of_path(path, &after) == 0 &&
-        memcmp(&after, &t->passwd, sizeof(after)) != 0)
-        r = -EAGAIN;
-    if (r == 0)
-        return 0;
-fail:
-    memset(t, 0, sizeof(*t));
-    return fd < 0 ? fd : r;
 }
 
 int user_table_validate(const struct user_table *t)
@@ -175,7 +125,7 @@ bool user_table_current(const struct user_table *t, const char *path)
 {
     struct file_identity now;
 
-    return identity_of_path(path, &now) == 0 &&
+    return file_identity_of_path(path, &now) == 0 &&
            memcmp(&now, &t->passwd, sizeof(now)) == 0;
 }
 

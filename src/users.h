@@ -24,6 +24,9 @@ struct file_identity {
 struct statx;
 void file_identity_of(struct file_identity *id, const struct statx *stx);
 
+/* The identity of the file at path (following links): 0 or -errno. */
+int file_identity_of_path(const char *path, struct file_identity *id);
+
 /* Enough for the accounts of most hosts (Debian's base system has about
  * 20); on a host with more, the first ones in the file, root first. */
 #define USER_TABLE_MAX 32

@@ -34,7 +34,7 @@ static const char *render_arg(const char *name, const char *arg,
         ev->max_arg_length = 4096;
     textbuf_init(&tb, out, sizeof(out) - 1);
     datasource_render((unsigned)index, ev, arg, arg != NULL ? strlen(arg) : 0,
-                      &tb);
+                      RENDER_QUOTED, &tb);
     out[tb.len] = '\0';
     return out;
 }
@@ -58,7 +58,7 @@ static char *argv_two_words[] = { "/bin/echo", "two words", NULL };
 
 static struct exec_event sample(void)
 {
-    struct exec_event ev = { .exec_call = "execve", .filename = "/bin/echo",
+    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = "/bin/echo",
                              .fd = -1, .argv = argv_two_words };
     return ev;
 }
@@ -265,24 +265,24 @@ START_TEST(exe_is_the_absolute_path)
     ev.filename = "././sub/tool";
     ck_assert_str_eq(render("exe", &ev), expect);
     /* A bare name goes to a PATH search, not to the cwd... */
-    ev.exec_call = "execvp";
+    ev.entry = ENTRY_EXECVP;
     ev.filename = "tool";
     ck_assert_str_eq(render("exe", &ev), "(unknown)");
-    ev.exec_call = "posix_spawnp";
+    ev.entry = ENTRY_POSIX_SPAWNP;
     ck_assert_str_eq(render("exe", &ev), "(unknown)");
     /* ...but one with a slash is run as it is. */
     ev.filename = "sub/tool";
     ck_assert_str_eq(render("exe", &ev), expect);
-    ev.exec_call = "execve";
+    ev.entry = ENTRY_EXECVE;
     ev.filename = "tool";
     snprintf(expect, sizeof(expect), "'%s/tool'", made);
     ck_assert_str_eq(render("exe", &ev), expect);
     /* Relative to a dirfd we do not know. */
-    ev.exec_call = "execveat";
+    ev.entry = ENTRY_EXECVEAT;
     ev.via_execveat = true;
     ck_assert_str_eq(render("exe", &ev), "(unknown)");
     ev.via_execveat = false;
-    ev.exec_call = "execve";
+    ev.entry = ENTRY_EXECVE;
     ev.filename = "";
     ck_assert_str_eq(render("exe", &ev), "(unknown)");
 
@@ -294,7 +294,7 @@ START_TEST(exe_is_the_absolute_path)
     snprintf(expect, sizeof(expect), "'%s'", real);
     ev.filename = NULL;
     ev.fd = fd;
-    ev.exec_call = "fexecve";
+    ev.entry = ENTRY_FEXECVE;
     ck_assert_str_eq(render("exe", &ev), expect);
     close(fd);
     ck_assert_str_eq(render("exe", &ev), "(unknown)");
@@ -304,7 +304,7 @@ START_TEST(exe_is_the_absolute_path)
 
     ck_assert_int_eq(chdir("/"), 0);
     ev.filename = "bin/sh";
-    ev.exec_call = "execve";
+    ev.entry = ENTRY_EXECVE;
     ck_assert_str_eq(render("exe", &ev), "/bin/sh");
     ck_assert_int_eq(chdir(made), 0);
     /* Deleted cwd: nothing to compose with. */

@@ -18,7 +18,7 @@ static char work[EVENT_WORK_SIZE];
 
 static struct exec_event exec_of(const char *filename)
 {
-    struct exec_event ev = { .exec_call = "execve", .filename = filename,
+    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = filename,
                              .fd = -1, .work = work };
     return ev;
 }
@@ -28,7 +28,7 @@ static struct exec_event spawn_of(const char *filename)
 {
     struct exec_event ev = exec_of(filename);
 
-    ev.exec_call = "posix_spawn";
+    ev.entry = ENTRY_POSIX_SPAWN;
     ev.pid = 424242;
     return ev;
 }

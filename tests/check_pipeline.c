@@ -29,7 +29,7 @@ static const char *render(struct exec_event *ev, int exec_errno, size_t cap)
 START_TEST(default_format_renders_every_field)
 {
     char *argv[] = { "ls", "-l", "my dir", NULL };
-    struct exec_event ev = { .exec_call = "execvp", .filename = "ls",
+    struct exec_event ev = { .entry = ENTRY_EXECVP, .filename = "ls",
                              .fd = -1, .argv = argv };
     char expect[512];
     const char *line;
@@ -51,7 +51,7 @@ END_TEST
 START_TEST(failed_exec_is_marked)
 {
     char *argv[] = { "x", NULL };
-    struct exec_event ev = { .exec_call = "execve", .filename = "x",
+    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = "x",
                              .fd = -1, .argv = argv };
 
     ck_assert_int_eq(config_defaults(&cfg), 0);
@@ -66,7 +66,7 @@ START_TEST(long_message_is_cut_with_marker)
 {
     static char arg[3000];
     char *argv[] = { arg, arg, arg, arg, arg, arg, arg, NULL };
-    struct exec_event ev = { .exec_call = "execve", .filename = "x",
+    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = "x",
                              .fd = -1, .argv = argv };
     size_t cap = 4096, full_len;
     const char *line, *marker;
@@ -88,7 +88,7 @@ END_TEST
 START_TEST(no_raw_control_bytes_reach_the_line)
 {
     char *argv[] = { "a\nb", "c\rd", "\x01\x1b", "\xff", NULL };
-    struct exec_event ev = { .exec_call = "execve", .filename = "f\ni",
+    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = "f\ni",
                              .fd = -1, .argv = argv };
     const char *line;
 
@@ -103,7 +103,7 @@ END_TEST
 START_TEST(pipeline_log_keeps_errno)
 {
     char *argv[] = { "x", NULL };
-    struct exec_event ev = { .exec_call = "execve", .filename = "x",
+    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = "x",
                              .fd = -1, .argv = argv };
 
     errno = EXDEV;

@@ -43,7 +43,7 @@ static void use_config(const struct config *cfg)
                             (char *)"https://bob:pw@host/x", (char *)"a b",
                             NULL };
     static char *envp[] = { (char *)"PATH=/bin", NULL };
-    struct exec_event ev = { .exec_call = "execve", .filename = "mysql",
+    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = "mysql",
                              .fd = -1, .argv = argv, .envp = envp,
                              .work = work };
     struct textbuf tb;

@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                              flags & 2 ? NULL : on_warning, work);
     if (r == 0) {
         char *argv[] = { p.count > 1 ? p.part[1] : (char *)"ls", NULL };
-        struct exec_event ev = { .exec_call = "execve", .filename = argv[0],
+        struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = argv[0],
                                  .fd = -1, .argv = argv, .work = work };
 
         FUZZ_ASSERT(filter_chain_validate(&fc) == 0, "filter_chain_compile"

@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     memset(&ev, 0, sizeof(ev));
-    ev.exec_call = "execve";
+    ev.entry = ENTRY_EXECVE;
     ev.argv = argc > 0 ? p.part + 2 : NULL;
     ev.filename = argc > 0 && (flags & 4) == 0 ? p.part[2] : NULL;
     ev.fd = ev.filename == NULL ? 3 : -1;
