@@ -17,6 +17,22 @@ if [ "$exported" != "$expected " ]; then
     status=1
 fi
 
+# What the library takes from libc is what the exec path needs: the
+# environment (PATH for execvp, the program's environ), errno, and dlsym
+# for posix_spawn, system and popen.  Anything else is compile-side code
+# that came back (snprintf, strerror, ...), or a string function that
+# src/strings.c should have, each a lazy binding that costs every process
+# that execs about 700 instructions.
+allowed="__environ __errno_location dlsym environ getenv"
+imports=$(nm -D --undefined-only "$lib" | awk '{print $2}' | sed 's/@.*//' |
+          sort | tr '\n' ' ')
+if [ "$imports" != "$allowed " ]; then
+    echo "imports differ from the exec path's allow-list:"
+    echo "  allowed: $allowed"
+    echo "  got:     $imports"
+    status=1
+fi
+
 needed=$(readelf -d "$lib" | awk '/\(NEEDED\)/ {print $5}' | tr -d '[]' | tr '\n' ' ')
 if [ "$needed" != "libc.so.6 " ]; then
     echo "NEEDED entries are '$needed', expected only libc.so.6"
@@ -52,5 +68,5 @@ if readelf -SW "$lib" | grep -q ' \.bss '; then
     echo "the library has a .bss section (a static without an initializer?)"
     status=1
 fi
-[ $status -eq 0 ] && echo "exports: $exported; needed: $needed; lookups: $lookups; versions: $versions"
+[ $status -eq 0 ] && echo "exports: $exported; imports: $imports; needed: $needed; lookups: $lookups; versions: $versions"
 exit $status
