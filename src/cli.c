@@ -157,9 +157,9 @@ static int cmd_explain(char **argv)
     static struct config cfg;
     static char work[EVENT_WORK_SIZE], message[MAX_MESSAGE_LENGTH];
     extern char **environ;
-    struct exec_event ev = { .entry = ENTRY_EXECVE,
-                             .filename = shell_lookup(argv[0]),
-                             .fd = -1, .argv = argv, .envp = environ,
+    struct exec_event ev = { .call.entry = ENTRY_EXECVE,
+                             .call.filename = shell_lookup(argv[0]),
+                             .call.fd = -1, .call.argv = argv, .call.envp = environ,
                              .work = work };
     const char *why = NULL, *dropped;
     struct textbuf out;

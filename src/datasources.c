@@ -40,7 +40,7 @@ static void put_user(struct exec_event *ev, enum render_mode mode,
 static void ds_cmdline(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
-    quote_argv(out, ev->argv, ev->max_arg_length, ev->redact);
+    quote_argv(out, ev->call.argv, ev->max_arg_length, ev->redact);
 }
 
 static void ds_argc(struct exec_event *ev, const char *arg, size_t len,
@@ -52,18 +52,18 @@ static void ds_argc(struct exec_event *ev, const char *arg, size_t len,
 static void ds_filename(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
-    if (ev->filename == NULL) {
+    if (ev->call.filename == NULL) {
         textbuf_puts(out, "/dev/fd/");
-        textbuf_put_i64(out, ev->fd);
+        textbuf_put_i64(out, ev->call.fd);
         return;
     }
-    put_word(ev, mode, out, ev->filename, strlen(ev->filename));
+    put_word(ev, mode, out, ev->call.filename, strlen(ev->call.filename));
 }
 
 static void ds_exec_call(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
-    textbuf_puts(out, entry_points[ev->entry].name);
+    textbuf_puts(out, entry_points[ev->call.entry].name);
 }
 
 static void ds_cwd(struct exec_event *ev, const char *arg, size_t len,
@@ -161,7 +161,7 @@ static void ds_ppid(struct exec_event *ev, const char *arg, size_t len,
 static void ds_sid(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
-    pid_t sid = sys_getsid(ev->pid);
+    pid_t sid = sys_getsid(ev->call.pid);
 
     if (sid < 0)
         textbuf_puts(out, UNKNOWN);

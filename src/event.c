@@ -24,13 +24,13 @@ static pid_t self_pid(struct exec_event *ev)
 
 pid_t event_pid(struct exec_event *ev)
 {
-    return ev->pid != 0 ? ev->pid : self_pid(ev);
+    return ev->call.pid != 0 ? ev->call.pid : self_pid(ev);
 }
 
 pid_t event_ppid(struct exec_event *ev)
 {
     /* A spawned child's parent is us. */
-    return ev->pid != 0 ? self_pid(ev) : sys_getppid();
+    return ev->call.pid != 0 ? self_pid(ev) : sys_getppid();
 }
 
 uid_t event_uid(struct exec_event *ev)
@@ -42,14 +42,19 @@ uid_t event_uid(struct exec_event *ev)
     return ev->uid;
 }
 
-size_t event_argc(const struct exec_event *ev)
+size_t argv_count(char *const *argv)
 {
     size_t n = 0;
 
-    if (ev->argv != NULL)
-        while (ev->argv[n] != NULL)
+    if (argv != NULL)
+        while (argv[n] != NULL)
             n++;
     return n;
+}
+
+size_t event_argc(const struct exec_event *ev)
+{
+    return argv_count(ev->call.argv);
 }
 
 int event_cwd(struct exec_event *ev, const char **out)
@@ -148,6 +153,43 @@ const struct entry_point entry_points[ENTRY_COUNT] = {
     [ENTRY_POPEN] = { "popen", 0 },
 };
 
+size_t path_longest_entry(const char *path, size_t path_len)
+{
+    size_t longest = 0;
+
+    for (const char *p = path, *end;; p = end + 1) {
+        end = strchrnul(p, ':');
+        if ((size_t)(end - p) < path_len && (size_t)(end - p) > longest)
+            longest = (size_t)(end - p);
+        if (*end == '\0')
+            return longest;
+    }
+}
+
+bool path_candidate(const char **pos, size_t path_len, const char *file,
+                    size_t file_len, char *buf)
+{
+    const char *p = *pos, *end;
+
+    if (p == NULL)
+        return false;
+    /* Like glibc, an over-long entry is skipped without moving past its
+     * ':', which then reads as an empty entry. */
+    while ((size_t)((end = strchrnul(p, ':')) - p) >= path_len) {
+        if (*end == '\0') {
+            *pos = NULL;
+            return false;
+        }
+        p = end;
+    }
+    /* An empty entry means the current directory: no '/' then. */
+    memcpy(buf, p, (size_t)(end - p));
+    buf[end - p] = '/';
+    memcpy(buf + (end - p) + (p < end), file, file_len);
+    *pos = *end == '\0' ? NULL : end + 1;
+    return true;
+}
+
 /* readlink of /proc/PID/exe (what a spawned child runs) or
  * /proc/self/fd/N (what fexecve runs), into ev->work. */
 static int proc_link(struct exec_event *ev, const char *prefix, uint64_t id,
@@ -167,7 +209,7 @@ static int proc_link(struct exec_event *ev, const char *prefix, uint64_t id,
 
 int event_exe(struct exec_event *ev, const char **out)
 {
-    const char *file = ev->filename, *cwd;
+    const char *file = ev->call.filename, *cwd;
     size_t file_len;
     int n;
 
@@ -176,19 +218,19 @@ int event_exe(struct exec_event *ev, const char **out)
         return (int)strlen(ev->exe);
     }
     /* posix_spawn returns once the child has exec'd: ask the kernel. */
-    if (ev->pid != 0)
-        return proc_link(ev, "/proc/", (uint64_t)ev->pid, "/exe", out);
+    if (ev->call.pid != 0)
+        return proc_link(ev, "/proc/", (uint64_t)ev->call.pid, "/exe", out);
     if (file == NULL)
-        return ev->fd < 0 ? -EBADF
-                          : proc_link(ev, "/proc/self/fd/", (uint64_t)ev->fd,
+        return ev->call.fd < 0 ? -EBADF
+                          : proc_link(ev, "/proc/self/fd/", (uint64_t)ev->call.fd,
                                       "", out);
     if (file[0] == '/') {
         *out = file;
         return (int)strlen(file);
     }
     /* execveat resolves a relative path against a dirfd we are not told. */
-    if (file[0] == '\0' || ev->via_execveat ||
-        ((entry_points[ev->entry].flags & ENTRY_SEARCHES_PATH) &&
+    if (file[0] == '\0' || ev->call.via_execveat ||
+        ((entry_points[ev->call.entry].flags & ENTRY_SEARCHES_PATH) &&
          strchr(file, '/') == NULL))
         return -ENOENT;
     /* "./x" is the same file as "x"; ".." is left alone, since undoing it
@@ -217,7 +259,7 @@ int event_parent_comm(const struct exec_event *ev, char *comm, size_t cap)
 {
     pid_t ppid;
 
-    if (ev->pid != 0) {
+    if (ev->call.pid != 0) {
         if (cap < 16)
             return -ENOBUFS;
         int r = sys_comm(comm);
@@ -265,10 +307,16 @@ int event_hostname(struct exec_event *ev, const char **out)
 int event_env(const struct exec_event *ev, const char *name, size_t len,
               const char **value)
 {
-    if (ev->envp == NULL)
+    return env_lookup(ev->call.envp, name, len, value);
+}
+
+int env_lookup(char *const *envp, const char *name, size_t len,
+               const char **value)
+{
+    if (envp == NULL)
         return -ENOENT;
     /* The first entry wins, as in getenv() of the program. */
-    for (char *const *e = ev->envp; *e != NULL; e++)
+    for (char *const *e = envp; *e != NULL; e++)
         if (strncmp(*e, name, len) == 0 && (*e)[len] == '=') {
             *value = *e + len + 1;
             return (int)strlen(*value);
@@ -283,8 +331,8 @@ int event_cgroup(struct exec_event *ev, const char **out)
 
     /* A spawned child can have been placed elsewhere (CLONE_INTO_CGROUP);
      * once it is gone, it was ours. */
-    if (ev->pid != 0) {
-        proc_path(path, "/proc/", (uint64_t)ev->pid, "/cgroup");
+    if (ev->call.pid != 0) {
+        proc_path(path, "/proc/", (uint64_t)ev->call.pid, "/cgroup");
         r = cgroup_path_from(path, ev->work, EVENT_PATH_SIZE,
                              ev->work + EVENT_PATH_SIZE, EVENT_IO_SIZE);
     }

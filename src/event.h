@@ -36,15 +36,21 @@ struct entry_point {
 
 extern const struct entry_point entry_points[ENTRY_COUNT];
 
-struct exec_event {
-    enum entry_id entry;     /* which function the program called */
+/* What the program asked for: all that a wrapper knows.  Small, because
+ * it is on the caller's stack, which may be a signal handler's; the event
+ * built from it lives in the log's workspace. */
+struct exec_call {
     const char *filename;    /* as passed; NULL when only fd is known */
-    int fd;                  /* fexecve's descriptor, -1 otherwise */
     char *const *argv;       /* may be NULL: Linux runs such a program */
     char *const *envp;
     pid_t pid;               /* process that runs the program; 0 = this one */
+    int fd;                  /* fexecve's descriptor, -1 otherwise */
+    uint8_t entry;           /* enum entry_id: the function called */
     bool via_execveat;       /* the caller's call is execveat, not execve */
-    bool path_search;        /* a PATH candidate: on failure, the next one */
+};
+
+struct exec_event {
+    struct exec_call call;
     size_t max_arg_length;   /* longer arguments are cut, with a marker */
     char *work;              /* scratch for lookups (EVENT_WORK_SIZE bytes) */
     const struct redact_rules *redact;   /* secrets to mask; NULL: none */
@@ -84,6 +90,7 @@ uid_t event_uid(struct exec_event *ev);
  * until the next call), remembered for the event: login and username are
  * often the same uid.  Returns the length or a negative errno. */
 int event_user_name(struct exec_event *ev, uid_t uid, const char **name);
+size_t argv_count(char *const *argv);
 size_t event_argc(const struct exec_event *ev);
 
 /* Each returns the length written into the event's path buffer, or a
@@ -102,6 +109,18 @@ int event_time(struct exec_event *ev, int64_t *sec, long *nsec);
  * name searched on PATH, a path relative to execveat's dirfd), or -errno. */
 int event_exe(struct exec_event *ev, const char **out);
 
+/* The next candidate of a PATH search for file (file_len bytes with its
+ * NUL) through the list at *pos, built as glibc's execvpe builds them
+ * into buf (path_longest_entry + file_len + 1 bytes, path_len the list's
+ * length with its NUL): an empty entry is the current directory, a longer entry
+ * is skipped.  false when the list is done; *pos moves on. */
+bool path_candidate(const char **pos, size_t path_len, const char *file,
+                    size_t file_len, char *buf);
+
+/* The longest entry of the list that path_candidate does not skip: a
+ * candidate needs at most that + file_len + 1 bytes. */
+size_t path_longest_entry(const char *path, size_t path_len);
+
 /* The command name (comm) of the parent of the process that runs the
  * program: for a spawned child that is us.  cap >= 16.  0 or -errno. */
 int event_parent_comm(const struct exec_event *ev, char *comm, size_t cap);
@@ -114,6 +133,11 @@ int event_hostname(struct exec_event *ev, const char **out);
  * program receives: its length and *value, or -ENOENT when unset. */
 int event_env(const struct exec_event *ev, const char *name, size_t len,
               const char **value);
+
+/* The same in any environment (NULL: none); getenv() without its lazy
+ * symbol binding, which needs kilobytes of stack on some CPUs. */
+int env_lookup(char *const *envp, const char *name, size_t len,
+               const char **value);
 
 /* The cgroup path of the process that runs the program, in the work
  * buffer: the cgroup v2 ("0::") path, or on hosts where systemd manages

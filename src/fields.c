@@ -20,13 +20,13 @@ static bool is_number(const char *s, size_t len)
 static void visit_argument(struct exec_event *ev, size_t i, char *scratch,
                            size_t size, field_visitor *visit, void *ctx)
 {
-    const char *arg = ev->argv[i];
+    const char *arg = ev->call.argv[i];
     size_t len = strlen(arg), start, end;
     struct field_key key = { .argv_index = i };
     struct textbuf tb;
 
     if (ev->redact == NULL ||
-        !redact_span(ev->redact, ev->argv, i, &start, &end)) {
+        !redact_span(ev->redact, ev->call.argv, i, &start, &end)) {
         visit(ctx, &key, arg, len < ev->max_arg_length ? len : ev->max_arg_length,
               false);
         return;

@@ -129,10 +129,10 @@ static bool drops_exclude_comm(const struct filter_chain *fc,
 {
     const char *base;
 
-    if (ev->filename == NULL)
+    if (ev->call.filename == NULL)
         return false;
-    base = strrchr(ev->filename, '/');
-    base = base != NULL ? base + 1 : ev->filename;
+    base = strrchr(ev->call.filename, '/');
+    base = base != NULL ? base + 1 : ev->call.filename;
     return name_listed(fc, item, base, strlen(base));
 }
 

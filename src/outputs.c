@@ -207,7 +207,7 @@ static int write_line(int fd, const struct output_config *oc,
                       const struct output_message *m)
 {
     char stamp[48], header[8 + OUTPUT_IDENT_MAX + 24];
-    struct exec_event now = { .fd = -1 };
+    struct exec_event now = { .call.fd = -1 };
     struct textbuf tb;
     size_t h = syslog_header(header, oc, m->pid);
 

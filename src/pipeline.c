@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -20,8 +21,12 @@
 #define JSON_MAX 196608
 
 struct workspace {
+    struct exec_event event;
     struct config config;
     char work[EVENT_WORK_SIZE];
+    /* A PATH search's candidate, off the caller's stack (see
+     * pipeline_log_search). */
+    char candidate[PATH_MAX + NAME_MAX + 2];
     char message[MAX_MESSAGE_LENGTH];
     char json[JSON_MAX];
     char scratch[OUTPUT_SCRATCH_SIZE];
@@ -336,36 +341,65 @@ static void give_back_workspace(struct workspace *ws, bool kept)
         sys_munmap(ws, sizeof(*ws));
 }
 
-/* errno is left alone without being saved: nothing here writes it (the
- * system calls are made inline, sys.h). */
-int pipeline_log(struct exec_event *ev, int exec_errno)
+/* Logs the call, as the program exe when known, with the workspace ws. */
+static int log_in(struct workspace *ws, const struct exec_call *call,
+                  const char *exe, int exec_errno)
 {
-    struct workspace *ws;
+    struct exec_event *ev = &ws->event;
     const struct config *cfg;
     const char *why = NULL;
-    bool kept, held;
+    bool held;
     int r, status;
 
-    ws = take_workspace(&kept);
-    if (ws == MAP_FAILED)
-        return -ENOMEM;
+    *ev = (struct exec_event){ .call = *call, .exe = exe, .work = ws->work };
     cfg = config_for_event(EXECLOG_CACHE_PATH, &ws->config, &held, &why,
                            &status);
     if (status < 0)
         report_cache_problem(cfg, why, ws);
-    ev->work = ws->work;
     if (filter_chain_drops(&cfg->filters, ev) != NULL) {
         r = 0;
     } else {
         r = deliver(ws, cfg, ev, exec_errno);
         note_delivery(cfg, ws, r);
     }
-    /* Nothing of this call's memory stays reachable from the event. */
-    ev->work = NULL;
-    ev->redact = NULL;
-    ev->users = NULL;
     if (held)
         release_loaded();
+    return r;
+}
+
+/* errno is left alone without being saved: nothing here writes it (the
+ * system calls are made inline, sys.h). */
+int pipeline_log(const struct exec_call *call, int exec_errno)
+{
+    bool kept;
+    struct workspace *ws = take_workspace(&kept);
+    int r;
+
+    if (ws == MAP_FAILED)
+        return -ENOMEM;
+    r = log_in(ws, call, NULL, exec_errno);
+    give_back_workspace(ws, kept);
+    return r;
+}
+
+int pipeline_log_search(const struct exec_call *call, const char *path,
+                        size_t path_len, size_t file_len,
+                        bool (*runnable)(const char *candidate),
+                        int exec_errno)
+{
+    bool kept, found = false;
+    struct workspace *ws = take_workspace(&kept);
+    int r = -ENOENT;
+
+    if (ws == MAP_FAILED)
+        return -ENOMEM;
+    while (!found && path_candidate(&path, path_len, call->filename, file_len,
+                                    ws->candidate))
+        found = runnable(ws->candidate);
+    if (found)
+        r = log_in(ws, call,
+                   ws->candidate[0] == '/' ? ws->candidate : NULL,
+                   exec_errno);
     give_back_workspace(ws, kept);
     return r;
 }

@@ -16,10 +16,20 @@
  * says what is wrong). */
 int config_in_force(const char *path, struct config *cfg, const char **why);
 
-/* Logs ev.  With exec_errno != 0 the line says that an exec logged just
+/* Logs the call.  With exec_errno != 0 the line says that an exec logged just
  * before did not happen after all.  Returns 0 or a negative errno; the
  * caller's errno is left as it was. */
-int pipeline_log(struct exec_event *ev, int exec_errno);
+int pipeline_log(const struct exec_call *call, int exec_errno);
+
+/* Logs call as the first candidate of a PATH search for call->filename
+ * (file_len bytes with its NUL) through path (path_len bytes with its NUL)
+ * for which runnable() holds, built in the workspace rather than on the
+ * caller's stack, which is all the exec itself then needs.  Returns what
+ * pipeline_log does, or -ENOENT when no candidate holds (nothing logged). */
+int pipeline_log_search(const struct exec_call *call, const char *path,
+                        size_t path_len, size_t file_len,
+                        bool (*runnable)(const char *candidate),
+                        int exec_errno);
 
 /* Renders ev's message with cfg into out, the truncation marker included.
  * out must have room for cfg->max_message_length bytes. */

@@ -80,7 +80,7 @@ static bool looks_runnable(int dirfd, const char *path, int flags,
  * child's profile right before it, since an exec that succeeds takes the
  * profile with it. */
 __attribute__((noinline))
-static int kernel_exec(const struct exec_event *ev, int dirfd,
+static int kernel_exec(const struct exec_call *ev, int dirfd,
                        const char *path, char *const argv[], int flags)
 {
     long r;
@@ -94,20 +94,27 @@ static int kernel_exec(const struct exec_event *ev, int dirfd,
     return -1;
 }
 
-/* One exec attempt: logs the event before the first attempt that can
- * succeed, then makes the system call.  Returns only on failure. */
-static int attempt(struct exec_event *ev, int dirfd, const char *path,
-                   char *const argv[], int flags, bool *logged)
+/* Logs the event before the first attempt that can succeed. */
+static void log_if_runnable(struct exec_call *ev, int dirfd,
+                            const char *path, int flags, bool *logged)
 {
-    if (!*logged && looks_runnable(dirfd, path, flags, ev->path_search)) {
+    if (!*logged && looks_runnable(dirfd, path, flags, false)) {
         pipeline_log(ev, 0);
         *logged = true;
     }
+}
+
+/* One exec attempt, logged first if it can succeed.  Returns only on
+ * failure. */
+static int attempt(struct exec_call *ev, int dirfd, const char *path,
+                   char *const argv[], int flags, bool *logged)
+{
+    log_if_runnable(ev, dirfd, path, flags, logged);
     return kernel_exec(ev, dirfd, path, argv, flags);
 }
 
 /* An exec that returns has failed: if it was logged, say so. */
-static int finish(struct exec_event *ev, bool logged)
+static int finish(struct exec_call *ev, bool logged)
 {
     int exec_errno = errno;
 
@@ -117,7 +124,7 @@ static int finish(struct exec_event *ev, bool logged)
     return -1;
 }
 
-static int exec_at(struct exec_event *ev, int dirfd, const char *path,
+static int exec_at(struct exec_call *ev, int dirfd, const char *path,
                    int flags)
 {
     bool logged = false;
@@ -128,10 +135,10 @@ static int exec_at(struct exec_event *ev, int dirfd, const char *path,
 
 /* As glibc does for execvp: a file the kernel cannot run (ENOEXEC) is
  * taken for a shell script without #! and handed to /bin/sh. */
-static void run_as_script(struct exec_event *ev, const char *file,
-                          bool *logged)
+__attribute__((noinline))
+static void run_as_script(struct exec_call *ev, const char *file)
 {
-    size_t argc = event_argc(ev);
+    size_t argc = argv_count(ev->argv);
     char *script_argv[argc > 1 ? argc + 2 : 3];
 
     script_argv[0] = (char *)SHELL_PATH;
@@ -140,62 +147,41 @@ static void run_as_script(struct exec_event *ev, const char *file,
         memcpy(script_argv + 2, ev->argv + 1, argc * sizeof(char *));
     else
         script_argv[2] = NULL;
-    attempt(ev, AT_FDCWD, SHELL_PATH, script_argv, 0, logged);
+    kernel_exec(ev, AT_FDCWD, SHELL_PATH, script_argv, 0);
 }
 
-static void attempt_or_script(struct exec_event *ev, const char *file,
-                              bool *logged)
+/* The file, or, if the kernel cannot run it, the file as a script.  The
+ * file was checked before its line went out, which covers the shell.
+ * Inlined: one frame less under a PATH search's candidate buffer. */
+static inline __attribute__((always_inline)) void
+exec_or_script(struct exec_call *ev, const char *file)
 {
-    attempt(ev, AT_FDCWD, file, ev->argv, 0, logged);
+    kernel_exec(ev, AT_FDCWD, file, ev->argv, 0);
     if (errno == ENOEXEC)
-        run_as_script(ev, file, logged);
+        run_as_script(ev, file);
 }
 
-/* glibc's execvpe, step for step, so that the same directories are tried
- * in the same order and the same errno comes back. */
-static int exec_search(struct exec_event *ev)
+static bool search_candidate_runnable(const char *candidate)
 {
-    const char *file = ev->filename, *path, *p, *end;
-    bool logged = false, got_eacces = false;
-    size_t file_len, path_len;
+    return looks_runnable(AT_FDCWD, candidate, 0, true);
+}
 
-    if (*file == '\0') {
-        errno = ENOENT;
-        return -1;
-    }
-    if (strchr(file, '/') != NULL) {
-        attempt_or_script(ev, file, &logged);
-        return finish(ev, logged);
-    }
-    path = getenv("PATH");
-    if (path == NULL)
-        path = DEFAULT_PATH;
-    file_len = strnlen(file, NAME_MAX) + 1;
-    path_len = strnlen(path, PATH_MAX - 1) + 1;
-    if (file_len - 1 > NAME_MAX) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
+/* The candidates, tried as glibc's execvpe tries them, with the buffer on
+ * the stack as glibc has it, but sized to the longest entry rather than
+ * the whole list; nothing is logged from here, so the stack needs no more
+ * than glibc's own execvp.  Returns the errno to report.
+ * Not inlined: its frame, the buffer with it, is gone before a failure
+ * is logged. */
+__attribute__((noinline))
+static int try_candidates(struct exec_call *ev, const char *path,
+                          size_t path_len, size_t file_len)
+{
+    char candidate[path_longest_entry(path, path_len) + file_len + 1];
+    bool got_eacces = false;
 
-    char candidate[path_len + file_len + 1];
-
-    ev->path_search = true;
-    for (p = path;; p = end) {
-        end = strchrnul(p, ':');
-        /* Like glibc, an over-long entry is skipped without moving past
-         * its ':', which then reads as an empty entry. */
-        if ((size_t)(end - p) >= path_len) {
-            if (*end == '\0')
-                break;
-            continue;
-        }
-        /* An empty entry means the current directory: no '/' then. */
-        memcpy(candidate, p, (size_t)(end - p));
-        candidate[end - p] = '/';
-        memcpy(candidate + (end - p) + (p < end), file, file_len);
-        ev->exe = candidate[0] == '/' ? candidate : NULL;
-
-        attempt_or_script(ev, candidate, &logged);
+    while (path_candidate(&path, path_len, ev->filename, file_len,
+                          candidate)) {
+        exec_or_script(ev, candidate);
         switch (errno) {
         case EACCES:
             got_eacces = true;
@@ -207,19 +193,54 @@ static int exec_search(struct exec_event *ev)
         case ETIMEDOUT:
             break;
         default:
-            return finish(ev, logged);
+            return errno;
         }
-        if (*end++ == '\0')
-            break;
     }
-    if (got_eacces)
-        errno = EACCES;
-    return finish(ev, logged);
+    return got_eacces ? EACCES : errno;
+}
+
+/* glibc's execvpe, step for step, so that the same directories are tried
+ * in the same order and the same errno comes back.  The line is sent
+ * first, for the first candidate that looks runnable (built in the
+ * log's workspace, not on the caller's stack, which may be a signal
+ * handler's small one), then the candidates are tried. */
+static int exec_search(struct exec_call *ev)
+{
+    const char *file = ev->filename, *path;
+    bool logged = false;
+    size_t file_len, path_len;
+    int exec_errno;
+
+    if (*file == '\0') {
+        errno = ENOENT;
+        return -1;
+    }
+    if (strchr(file, '/') != NULL) {
+        log_if_runnable(ev, AT_FDCWD, file, 0, &logged);
+        exec_or_script(ev, file);
+        return finish(ev, logged);
+    }
+    if (env_lookup(environ, "PATH", 4, &path) < 0)
+        path = DEFAULT_PATH;
+    file_len = strnlen(file, NAME_MAX) + 1;
+    path_len = strnlen(path, PATH_MAX - 1) + 1;
+    if (file_len - 1 > NAME_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    logged = pipeline_log_search(ev, path, path_len, file_len,
+                                 search_candidate_runnable, 0) != -ENOENT;
+    exec_errno = try_candidates(ev, path, path_len, file_len);
+    if (logged)
+        pipeline_log_search(ev, path, path_len, file_len,
+                            search_candidate_runnable, exec_errno);
+    errno = exec_errno;
+    return -1;
 }
 
 EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
-    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = path,
+    struct exec_call ev = { .entry = ENTRY_EXECVE, .filename = path,
                              .fd = -1, .argv = argv, .envp = envp };
 
     return exec_at(&ev, AT_FDCWD, path, 0);
@@ -227,7 +248,7 @@ EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 
 EXPORT int execv(const char *path, char *const argv[])
 {
-    struct exec_event ev = { .entry = ENTRY_EXECV, .filename = path,
+    struct exec_call ev = { .entry = ENTRY_EXECV, .filename = path,
                              .fd = -1, .argv = argv, .envp = environ };
 
     return exec_at(&ev, AT_FDCWD, path, 0);
@@ -236,7 +257,7 @@ EXPORT int execv(const char *path, char *const argv[])
 EXPORT int execveat(int dirfd, const char *path, char *const argv[],
                     char *const envp[], int flags)
 {
-    struct exec_event ev = { .entry = ENTRY_EXECVEAT, .filename = path,
+    struct exec_call ev = { .entry = ENTRY_EXECVEAT, .filename = path,
                              .fd = -1, .argv = argv, .envp = envp,
                              .via_execveat = true };
 
@@ -249,7 +270,7 @@ EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 
 /* Where execveat is missing or filtered, glibc runs /proc/self/fd/N, and
  * reports ENOSYS when /proc is not mounted. */
-static void exec_through_proc(struct exec_event *ev, bool *logged)
+static void exec_through_proc(struct exec_call *ev, bool *logged)
 {
     char path[PROC_PATH_SIZE];
     mode_t mode;
@@ -266,7 +287,7 @@ static void exec_through_proc(struct exec_event *ev, bool *logged)
 
 EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
-    struct exec_event ev = { .entry = ENTRY_FEXECVE, .fd = fd,
+    struct exec_call ev = { .entry = ENTRY_FEXECVE, .fd = fd,
                              .argv = argv, .envp = envp,
                              .via_execveat = true };
 
@@ -285,7 +306,7 @@ EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-    struct exec_event ev = { .entry = ENTRY_EXECVPE, .filename = file,
+    struct exec_call ev = { .entry = ENTRY_EXECVPE, .filename = file,
                              .fd = -1, .argv = argv, .envp = envp };
 
     return exec_search(&ev);
@@ -293,7 +314,7 @@ EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 
 EXPORT int execvp(const char *file, char *const argv[])
 {
-    struct exec_event ev = { .entry = ENTRY_EXECVP, .filename = file,
+    struct exec_call ev = { .entry = ENTRY_EXECVP, .filename = file,
                              .fd = -1, .argv = argv, .envp = environ };
 
     return exec_search(&ev);
@@ -334,7 +355,7 @@ EXPORT int execl(const char *path, const char *arg, ...)
     va_list ap;
     WITH_VARARG_ARGV(argv, arg, ap);
     va_end(ap);
-    struct exec_event ev = { .entry = ENTRY_EXECL, .filename = path,
+    struct exec_call ev = { .entry = ENTRY_EXECL, .filename = path,
                              .fd = -1, .argv = argv, .envp = environ };
 
     return exec_at(&ev, AT_FDCWD, path, 0);
@@ -346,7 +367,7 @@ EXPORT int execle(const char *path, const char *arg, ...)
     WITH_VARARG_ARGV(argv, arg, ap);
     char *const *envp = va_arg(ap, char *const *);
     va_end(ap);
-    struct exec_event ev = { .entry = ENTRY_EXECLE, .filename = path,
+    struct exec_call ev = { .entry = ENTRY_EXECLE, .filename = path,
                              .fd = -1, .argv = argv, .envp = envp };
 
     return exec_at(&ev, AT_FDCWD, path, 0);
@@ -357,7 +378,7 @@ EXPORT int execlp(const char *file, const char *arg, ...)
     va_list ap;
     WITH_VARARG_ARGV(argv, arg, ap);
     va_end(ap);
-    struct exec_event ev = { .entry = ENTRY_EXECLP, .filename = file,
+    struct exec_call ev = { .entry = ENTRY_EXECLP, .filename = file,
                              .fd = -1, .argv = argv, .envp = environ };
 
     return exec_search(&ev);
@@ -403,7 +424,7 @@ static int spawn(enum entry_id call, void **slot, pid_t *pid, const char *path,
         return ENOSYS;
     r = real(&child, path, actions, attr, argv, envp);
     if (r == 0) {
-        struct exec_event ev = { .entry = call, .filename = path,
+        struct exec_call ev = { .entry = call, .filename = path,
                                  .fd = -1, .argv = argv, .envp = envp,
                                  .pid = child };
 
@@ -440,14 +461,14 @@ EXPORT int posix_spawnp(pid_t *pid, const char *file,
 /* system() and popen() block or hide the child's pid, so their line goes
  * out before the shell starts, from the caller, as the argv libc gives the
  * shell; a start that fails is followed by an "exec failed" line. */
-static void log_shell(struct exec_event *ev, enum entry_id call,
+static void log_shell(struct exec_call *ev, enum entry_id call,
                       const char *command, char **argv)
 {
     argv[0] = (char *)"sh";
     argv[1] = (char *)"-c";
     argv[2] = (char *)command;
     argv[3] = NULL;
-    *ev = (struct exec_event){ .entry = call, .filename = SHELL_PATH,
+    *ev = (struct exec_call){ .entry = call, .filename = SHELL_PATH,
                                .fd = -1, .argv = argv, .envp = environ };
     pipeline_log(ev, 0);
 }
@@ -456,7 +477,7 @@ EXPORT int system(const char *command)
 {
     int (*real)(const char *) =
         (int (*)(const char *))real_function(&real_system, entry_points[ENTRY_SYSTEM].name);
-    struct exec_event ev;
+    struct exec_call ev;
     char *argv[4];
     int r;
 
@@ -498,7 +519,7 @@ EXPORT FILE *popen(const char *command, const char *mode)
     FILE *(*real)(const char *, const char *) =
         (FILE * (*)(const char *, const char *))
             real_function(&real_popen, entry_points[ENTRY_POPEN].name);
-    struct exec_event ev;
+    struct exec_call ev;
     char *argv[4];
     FILE *f;
 

@@ -58,8 +58,8 @@ static char *argv_two_words[] = { "/bin/echo", "two words", NULL };
 
 static struct exec_event sample(void)
 {
-    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = "/bin/echo",
-                             .fd = -1, .argv = argv_two_words };
+    struct exec_event ev = { .call.entry = ENTRY_EXECVE, .call.filename = "/bin/echo",
+                             .call.fd = -1, .call.argv = argv_two_words };
     return ev;
 }
 
@@ -95,12 +95,12 @@ START_TEST(event_fields)
     ck_assert_str_eq(render("argc", &ev), "2");
     ck_assert_str_eq(render("filename", &ev), "/bin/echo");
     ck_assert_str_eq(render("exec_call", &ev), "execve");
-    ev.filename = NULL;
-    ev.fd = 7;
+    ev.call.filename = NULL;
+    ev.call.fd = 7;
     ck_assert_str_eq(render("filename", &ev), "/dev/fd/7");
-    ev.filename = "/tmp/a b";
+    ev.call.filename = "/tmp/a b";
     ck_assert_str_eq(render("filename", &ev), "'/tmp/a b'");
-    ev.argv = NULL;
+    ev.call.argv = NULL;
     ck_assert_str_eq(render("argc", &ev), "0");
     ck_assert_str_eq(render("cmdline", &ev), "");
 }
@@ -118,7 +118,7 @@ START_TEST(ids_match_the_process)
     ck_assert_str_eq(render("ppid", &ev), number(getppid()));
     ck_assert_str_eq(render("sid", &ev), number(getsid(0)));
     /* A spawned child: its pid, and we are its parent. */
-    ev.pid = 424242;
+    ev.call.pid = 424242;
     ck_assert_str_eq(render("pid", &ev), "424242");
     ck_assert_str_eq(render("ppid", &ev), number(getpid()));
     ck_assert_str_eq(render("sid", &ev), "(unknown)");   /* no such process */
@@ -203,7 +203,7 @@ START_TEST(long_argument_is_cut_in_cmdline)
     const char *out;
 
     memset(big, 'a', sizeof(big) - 1);
-    ev.argv = argv;
+    ev.call.argv = argv;
     ev.max_arg_length = 100;
     out = render("cmdline", &ev);
     ck_assert_uint_eq(strlen(out), 2 + 100 + strlen("...(9899 bytes cut)"));
@@ -249,10 +249,10 @@ START_TEST(exe_is_the_absolute_path)
     int fd;
 
     ev.exe = "/usr/bin/known";
-    ev.filename = "ignored";
+    ev.call.filename = "ignored";
     ck_assert_str_eq(render("exe", &ev), "/usr/bin/known");
     ev.exe = NULL;
-    ev.filename = "/bin/echo";
+    ev.call.filename = "/bin/echo";
     ck_assert_str_eq(render("exe", &ev), "/bin/echo");
 
     ck_assert_ptr_nonnull(getcwd(old, sizeof(old)));
@@ -260,30 +260,30 @@ START_TEST(exe_is_the_absolute_path)
     ck_assert_ptr_nonnull(made);
     ck_assert_int_eq(chdir(made), 0);
     snprintf(expect, sizeof(expect), "'%s/sub/tool'", made);
-    ev.filename = "sub/tool";
+    ev.call.filename = "sub/tool";
     ck_assert_str_eq(render("exe", &ev), expect);
-    ev.filename = "././sub/tool";
+    ev.call.filename = "././sub/tool";
     ck_assert_str_eq(render("exe", &ev), expect);
     /* A bare name goes to a PATH search, not to the cwd... */
-    ev.entry = ENTRY_EXECVP;
-    ev.filename = "tool";
+    ev.call.entry = ENTRY_EXECVP;
+    ev.call.filename = "tool";
     ck_assert_str_eq(render("exe", &ev), "(unknown)");
-    ev.entry = ENTRY_POSIX_SPAWNP;
+    ev.call.entry = ENTRY_POSIX_SPAWNP;
     ck_assert_str_eq(render("exe", &ev), "(unknown)");
     /* ...but one with a slash is run as it is. */
-    ev.filename = "sub/tool";
+    ev.call.filename = "sub/tool";
     ck_assert_str_eq(render("exe", &ev), expect);
-    ev.entry = ENTRY_EXECVE;
-    ev.filename = "tool";
+    ev.call.entry = ENTRY_EXECVE;
+    ev.call.filename = "tool";
     snprintf(expect, sizeof(expect), "'%s/tool'", made);
     ck_assert_str_eq(render("exe", &ev), expect);
     /* Relative to a dirfd we do not know. */
-    ev.entry = ENTRY_EXECVEAT;
-    ev.via_execveat = true;
+    ev.call.entry = ENTRY_EXECVEAT;
+    ev.call.via_execveat = true;
     ck_assert_str_eq(render("exe", &ev), "(unknown)");
-    ev.via_execveat = false;
-    ev.entry = ENTRY_EXECVE;
-    ev.filename = "";
+    ev.call.via_execveat = false;
+    ev.call.entry = ENTRY_EXECVE;
+    ev.call.filename = "";
     ck_assert_str_eq(render("exe", &ev), "(unknown)");
 
     /* fexecve: whatever the descriptor refers to. */
@@ -292,19 +292,19 @@ START_TEST(exe_is_the_absolute_path)
     ck_assert_int_ge(fd, 0);
     ck_assert_ptr_nonnull(realpath(file, real));
     snprintf(expect, sizeof(expect), "'%s'", real);
-    ev.filename = NULL;
-    ev.fd = fd;
-    ev.entry = ENTRY_FEXECVE;
+    ev.call.filename = NULL;
+    ev.call.fd = fd;
+    ev.call.entry = ENTRY_FEXECVE;
     ck_assert_str_eq(render("exe", &ev), expect);
     close(fd);
     ck_assert_str_eq(render("exe", &ev), "(unknown)");
-    ev.fd = -1;
+    ev.call.fd = -1;
     ck_assert_str_eq(render("exe", &ev), "(unknown)");
     unlink(file);
 
     ck_assert_int_eq(chdir("/"), 0);
-    ev.filename = "bin/sh";
-    ev.entry = ENTRY_EXECVE;
+    ev.call.filename = "bin/sh";
+    ev.call.entry = ENTRY_EXECVE;
     ck_assert_str_eq(render("exe", &ev), "/bin/sh");
     ck_assert_int_eq(chdir(made), 0);
     /* Deleted cwd: nothing to compose with. */
@@ -388,7 +388,7 @@ START_TEST(rpname_is_the_parents_comm)
         ck_assert_str_eq(render("rpname", &ev), open_paren + 1);
     /* A spawned child's parent is us. */
     read_line("/proc/self/comm", own, sizeof(own));
-    ev.pid = 424242;
+    ev.call.pid = 424242;
     ck_assert_str_eq(render("rpname", &ev), own);
 }
 END_TEST
@@ -437,9 +437,9 @@ START_TEST(cgroup_and_unit_match_proc)
     expected_cgroup(path, sizeof(path));
     ck_assert_str_eq(render("cgroup", &ev), path);
     /* A child that is gone was in our cgroup. */
-    ev.pid = 424242;
+    ev.call.pid = 424242;
     ck_assert_str_eq(render("cgroup", &ev), path);
-    ev.pid = getpid();
+    ev.call.pid = getpid();
     ck_assert_str_eq(render("cgroup", &ev), path);
 
     for (p = path; *p != '\0'; p = end + (*end == '/')) {
@@ -691,7 +691,7 @@ START_TEST(env_reads_the_new_programs_environment)
     struct diag d;
     struct format fmt;
 
-    ev.envp = envp;
+    ev.call.envp = envp;
     ck_assert_str_eq(render_arg("env", "A", &ev), "1");   /* the first */
     ck_assert_str_eq(render_arg("env", "PATH", &ev), "/bin:/usr/bin");
     ck_assert_str_eq(render_arg("env", "EMPTY", &ev), "''");
@@ -700,7 +700,7 @@ START_TEST(env_reads_the_new_programs_environment)
     ck_assert_str_eq(render_arg("env", "PAT", &ev), "(unset)");
     ck_assert_str_eq(render_arg("env", "PATHX", &ev), "(unset)");
     ck_assert_str_eq(render_arg("env", "NOVALUE", &ev), "(unset)");
-    ev.envp = NULL;
+    ev.call.envp = NULL;
     ck_assert_str_eq(render_arg("env", "A", &ev), "(unset)");
 
     ck_assert_int_eq(check_arg("env", "A=B", &d), -EINVAL);

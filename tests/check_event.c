@@ -84,10 +84,10 @@ END_TEST
 START_TEST(argc_counts_arguments)
 {
     char *argv[] = { "a", "b", "c", NULL };
-    struct exec_event ev = { .argv = argv };
+    struct exec_event ev = { .call.argv = argv };
 
     ck_assert_uint_eq(event_argc(&ev), 3);
-    ev.argv = NULL;
+    ev.call.argv = NULL;
     ck_assert_uint_eq(event_argc(&ev), 0);
 }
 END_TEST

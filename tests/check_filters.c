@@ -18,8 +18,8 @@ static char work[EVENT_WORK_SIZE];
 
 static struct exec_event exec_of(const char *filename)
 {
-    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = filename,
-                             .fd = -1, .work = work };
+    struct exec_event ev = { .call.entry = ENTRY_EXECVE, .call.filename = filename,
+                             .call.fd = -1, .work = work };
     return ev;
 }
 
@@ -28,8 +28,8 @@ static struct exec_event spawn_of(const char *filename)
 {
     struct exec_event ev = exec_of(filename);
 
-    ev.entry = ENTRY_POSIX_SPAWN;
-    ev.pid = 424242;
+    ev.call.entry = ENTRY_POSIX_SPAWN;
+    ev.call.pid = 424242;
     return ev;
 }
 
@@ -216,7 +216,7 @@ START_TEST(exclude_comm_matches_the_basename)
     ck_assert_str_eq(verdict("exclude_comm:ls", exec_of("/bin/l")), "");
     ck_assert_str_eq(verdict("exclude_comm:ls", exec_of("/bin/ls/")), "");
     ck_assert_str_eq(verdict("exclude_comm:bin", exec_of("/bin/ls")), "");
-    fexecve_ev.fd = 3;
+    fexecve_ev.call.fd = 3;
     ck_assert_str_eq(verdict("exclude_comm:ls", fexecve_ev), "");
     /* The whole basename, not the 15 bytes the kernel will keep. */
     ck_assert_str_eq(verdict("exclude_comm:systemd-tty-ask-password-agent",

@@ -147,8 +147,8 @@ START_TEST(json_event_stays_valid_when_full)
 {
     static char big[3000], scratch[OUTPUT_VALUE_SIZE], work[EVENT_WORK_SIZE];
     char *argv[] = { "/bin/true", big, big, big, NULL };
-    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = "/bin/true",
-                             .fd = -1, .argv = argv, .work = work,
+    struct exec_event ev = { .call.entry = ENTRY_EXECVE, .call.filename = "/bin/true",
+                             .call.fd = -1, .call.argv = argv, .work = work,
                              .max_arg_length = 4096 };
     char out[2048];
     struct textbuf tb;
@@ -233,8 +233,8 @@ START_TEST(journald_sends_binary_fields)
     static char scratch[OUTPUT_SCRATCH_SIZE], payload[65536];
     static char work[EVENT_WORK_SIZE];
     char *argv[] = { "/bin/echo", "two words", "line\nbreak", NULL };
-    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = "/bin/echo",
-                             .fd = -1, .argv = argv, .work = work,
+    struct exec_event ev = { .call.entry = ENTRY_EXECVE, .call.filename = "/bin/echo",
+                             .call.fd = -1, .call.argv = argv, .work = work,
                              .max_arg_length = 4096 };
     struct output_message m = { .text = "the line", .len = 8, .pid = 42,
                                 .ev = &ev, .scratch = scratch };

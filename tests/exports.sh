@@ -19,11 +19,12 @@ fi
 
 # What the library takes from libc is what the exec path needs: the
 # environment (PATH for execvp, the program's environ), errno, and dlsym
-# for posix_spawn, system and popen.  Anything else is compile-side code
+# for posix_spawn, system and popen (getenv is not among them: a lazily
+# bound call saves kilobytes of vector registers on the caller's stack).  Anything else is compile-side code
 # that came back (snprintf, strerror, ...), or a string function that
 # src/strings.c should have, each a lazy binding that costs every process
 # that execs about 700 instructions.
-allowed="__environ __errno_location dlsym environ getenv"
+allowed="__environ __errno_location dlsym environ"
 imports=$(nm -D --undefined-only "$lib" | awk '{print $2}' | sed 's/@.*//' |
           sort | tr '\n' ' ')
 if [ "$imports" != "$allowed " ]; then
@@ -46,12 +47,21 @@ if readelf -d "$lib" | grep -q -E '\(BIND_NOW\)|FLAGS.*NOW'; then
 fi
 # What ld.so does for the library in every process at start-up, kept to
 # what the code needs (bench/RESULTS.md has the costs): symbol lookups
-# (GLOB_DAT) for environ alone, not the compiler's crtbegin imports; one
-# glibc version; no .bss page to clear.
+# (GLOB_DAT) for environ and for the wrappers' two calls into libc, bound
+# at load (-fno-plt) so that no lazy binding runs on an exec path that
+# may be on a signal handler's small stack; not the compiler's crtbegin
+# imports; one glibc version; no .bss page to clear.
 lookups=$(readelf -rW "$lib" | awk '$3 == "R_X86_64_GLOB_DAT" || $3 == "R_AARCH64_GLOB_DAT" {print $5}' |
           sed 's/@.*//' | sort | tr '\n' ' ')
-if [ "$lookups" != "environ " ]; then
-    echo "load-time symbol lookups are '$lookups', expected only environ"
+if [ "$lookups" != "__errno_location dlsym environ " ]; then
+    echo "load-time symbol lookups are '$lookups', expected __errno_location dlsym environ"
+    status=1
+fi
+# No call through the PLT at all: a lazy binding between a wrapper's
+# entry and the system call is what crashed execvp on a small stack.
+plt=$(readelf -rW "$lib" | awk '$3 ~ /JUMP_SLOT/ {print $5}' | tr '\n' ' ')
+if [ -n "$plt" ]; then
+    echo "lazily bound calls (PLT): $plt"
     status=1
 fi
 versions=$(readelf -V "$lib" | awk '/Name: GLIBC_/ {print $3}' | tr '\n' ' ')

@@ -43,8 +43,8 @@ static void use_config(const struct config *cfg)
                             (char *)"https://bob:pw@host/x", (char *)"a b",
                             NULL };
     static char *envp[] = { (char *)"PATH=/bin", NULL };
-    struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = "mysql",
-                             .fd = -1, .argv = argv, .envp = envp,
+    struct exec_event ev = { .call.entry = ENTRY_EXECVE, .call.filename = "mysql",
+                             .call.fd = -1, .call.argv = argv, .call.envp = envp,
                              .work = work };
     struct textbuf tb;
 

@@ -64,14 +64,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                              flags & 2 ? NULL : on_warning, work);
     if (r == 0) {
         char *argv[] = { p.count > 1 ? p.part[1] : (char *)"ls", NULL };
-        struct exec_event ev = { .entry = ENTRY_EXECVE, .filename = argv[0],
-                                 .fd = -1, .argv = argv, .work = work };
+        struct exec_event ev = { .call.entry = ENTRY_EXECVE, .call.filename = argv[0],
+                                 .call.fd = -1, .call.argv = argv, .work = work };
 
         FUZZ_ASSERT(filter_chain_validate(&fc) == 0, "filter_chain_compile"
                     "('%s') gives a chain that filter_chain_validate refuses",
                     p.part[0]);
         if (flags & 4)
-            ev.filename = NULL, ev.fd = 3;
+            ev.call.filename = NULL, ev.call.fd = 3;
         name = filter_chain_drops(&fc, &ev);
         FUZZ_ASSERT(name == NULL || name[0] != '\0', "dropped by a filter "
                     "without a name");

@@ -121,12 +121,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     memset(&ev, 0, sizeof(ev));
-    ev.entry = ENTRY_EXECVE;
-    ev.argv = argc > 0 ? p.part + 2 : NULL;
-    ev.filename = argc > 0 && (flags & 4) == 0 ? p.part[2] : NULL;
-    ev.fd = ev.filename == NULL ? 3 : -1;
+    ev.call.entry = ENTRY_EXECVE;
+    ev.call.argv = argc > 0 ? p.part + 2 : NULL;
+    ev.call.filename = argc > 0 && (flags & 4) == 0 ? p.part[2] : NULL;
+    ev.call.fd = ev.call.filename == NULL ? 3 : -1;
     /* The arguments double as the environment, for %{env:NAME}. */
-    ev.envp = argc > 0 ? p.part + 2 : (char *const *)default_env;
+    ev.call.envp = argc > 0 ? p.part + 2 : (char *const *)default_env;
     ev.work = work;
     textbuf_init(&tb, message, cfg.max_message_length);
     pipeline_render(&cfg, &ev, flags & 32 ? ENOEXEC : 0, &tb);

@@ -1,0 +1,52 @@
+#!/bin/bash
+# Hostile contexts, with the library in a real /etc/ld.so.preload: the
+# programs must run as they do without it, and every command must be
+# logged or its loss counted.
+#
+# 1. An exec from a signal handler on an 8 KiB alternate stack, through a
+#    PATH of 2,000 and 4,000 bytes (execvp once crashed there: its PATH
+#    candidate and a lazy binder's frame were both on that stack).
+[ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
+set -uo pipefail
+. "$(dirname "$0")/harness.sh"
+ALTSTACK=$builddir/tests/altstack
+work_dir /tmp/execlog-hostile.XXXXXX 0
+
+# Each try: ENTRY PATH_LENGTH DIR_LENGTH, on a stack of STACK bytes.
+STACK=8192
+tries=""
+for entry in execvp execlp execvpe posix_spawnp system; do
+    for path in "2000 64" "4000 64" "2000 2000" "4000 4000"; do
+        tries+="$entry $path"$'\n'
+    done
+done
+cat >"$WORK/altstack.sh" <<SCRIPT
+while read -r entry length dir; do
+    [ -n "\$entry" ] || continue
+    result=\$("$ALTSTACK" "\$entry" "\$length" "\$dir" $STACK) &&
+        result=ran
+    echo "\$entry \$length \$dir: \$result"
+done
+SCRIPT
+status=0
+printf '%s' "$tries" | "$SANDBOX" --preload "$LIB" --sink "$WORK/log" -- \
+    bash "$WORK/altstack.sh" >"$WORK/results" 2>&1 || status=$?
+[ $status -eq 77 ] && { cat "$WORK/results"; exit 77; }
+[ $status -eq 0 ] || fail "the altstack runs: sandbox status $status" "$(cat "$WORK/results")"
+wanted=$(printf '%s' "$tries" | grep -c .)
+ran=$(grep -c ': ran$' "$WORK/results")
+if [ "$ran" = "$wanted" ]; then
+    ok "$ran execs from a handler on a $STACK-byte alternate stack ran"
+else
+    fail "execs from a handler on a $STACK-byte stack: $ran of $wanted ran" \
+        "$(grep -v ': ran$' "$WORK/results")"
+fi
+# Every one of them logged: "true" by a PATH search, or system's sh -c.
+logged=$(grep -c -E ']: (true|sh -c true)$' "$WORK/log")
+if [ "$logged" = "$wanted" ]; then
+    ok "each logged once"
+else
+    fail "expected $wanted lines for them, got $logged" "$(cat "$WORK/log")"
+fi
+
+[ "$failures" -eq 0 ]
