@@ -213,6 +213,65 @@ int cmd_fds(void)
 /* ------------------------------------------------------------------ */
 /* probe closedfds                                                     */
 
+/* Makes one line of report into out. */
+typedef void closed_fn(const void *arg, char *out, size_t sz);
+
+/*
+ * Run fn(arg) in a fork child with fds 0, 1 and 2 closed; its line comes back
+ * over a close-on-exec pipe (moved to fd 20 or above first) and is printed as
+ * "LABEL-with-0-1-2-closed: STATUS LINE".
+ */
+static void report_with_012_closed(const char *label, closed_fn *fn, const void *arg)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) == -1)
+        die("pipe2: %s", strerror(errno));
+    pid_t pid = xfork();
+    if (pid == 0) {
+        int wfd = fcntl(p[1], F_DUPFD_CLOEXEC, 20);
+        close(0);
+        close(1);
+        close(2);
+        char out[600];
+        fn(arg, out, sizeof out - 1);
+        size_t len = strlen(out);
+        out[len++] = '\n';
+        if (write(wfd, out, len) != (ssize_t)len)
+            _exit(3);
+        _exit(0);
+    }
+    close(p[1]);
+    char buf[700];
+    ssize_t n = read(p[0], buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    close(p[0]);
+    const char *st = wait_str(pid);
+    printf("%s-with-0-1-2-closed: %s %s", label, st, n > 0 ? buf : "(no report)\n");
+}
+
+/* A failing execve of argv: errno, the fd table's change, which of 0-2 are open. */
+static void failing_execve(const void *arg, char *out, size_t sz)
+{
+    char *const *argv = arg;
+    struct fdsnap before, after;
+    fd_snapshot(&before);
+    execve(argv[0], argv, environ);
+    int err = errno;
+    fd_snapshot(&after);
+    char diff[200];
+    fd_diff(&before, &after, diff, sizeof diff);
+    snprintf(out, sz, "errno=%s fds=%s open012=%d%d%d", ename(err), diff, fcntl(0, F_GETFD) != -1,
+             fcntl(1, F_GETFD) != -1, fcntl(2, F_GETFD) != -1);
+}
+
+/* The call (a struct call) made here, reported as probe errors reports it. */
+static void perform_call(const void *arg, char *out, size_t sz)
+{
+    struct result r;
+    perform(arg, &r);
+    format_result(arg, &r, out, sz);
+}
+
 int cmd_closedfds(void)
 {
     char *const a_true[] = { (char *)"/bin/true", (char *)"execlog-closedfds", NULL };
@@ -259,68 +318,12 @@ int cmd_closedfds(void)
         printf("listfds-with-0-1-2-closed: %s %s", st, got ? buf : "(no output)\n");
     }
     /* 3. a failing exec must leave 0,1,2 closed and errno intact */
-    {
-        int p[2];
-        if (pipe2(p, O_CLOEXEC) == -1)
-            die("pipe2: %s", strerror(errno));
-        pid_t pid = xfork();
-        if (pid == 0) {
-            int wfd = fcntl(p[1], F_DUPFD_CLOEXEC, 20);
-            close(0);
-            close(1);
-            close(2);
-            struct fdsnap before, after;
-            fd_snapshot(&before);
-            execve(a_bad[0], a_bad, environ);
-            int err = errno;
-            fd_snapshot(&after);
-            char out[300];
-            char diff[200];
-            fd_diff(&before, &after, diff, sizeof diff);
-            int len = snprintf(out, sizeof out, "errno=%s fds=%s open012=%d%d%d\n", ename(err), diff,
-                               fcntl(0, F_GETFD) != -1, fcntl(1, F_GETFD) != -1, fcntl(2, F_GETFD) != -1);
-            if (write(wfd, out, (size_t)len) != len)
-                _exit(3);
-            _exit(0);
-        }
-        close(p[1]);
-        char buf[512];
-        ssize_t n = read(p[0], buf, sizeof buf - 1);
-        buf[n > 0 ? n : 0] = 0;
-        close(p[0]);
-        const char *st = wait_str(pid);
-        printf("failing-execve-with-0-1-2-closed: %s %s", st, n > 0 ? buf : "(no report)\n");
-    }
+    report_with_012_closed("failing-execve", failing_execve, a_bad);
     /* 4. posix_spawn, system and popen with 0,1,2 closed: the parent's fd table must not change */
     for (int e = E_POSIX_SPAWN; e <= E_POPEN; e++) {
-        int p[2];
-        if (pipe2(p, O_CLOEXEC) == -1)
-            die("pipe2: %s", strerror(errno));
-        pid_t pid = xfork();
-        if (pid == 0) {
-            int wfd = fcntl(p[1], F_DUPFD_CLOEXEC, 20);
-            close(0);
-            close(1);
-            close(2);
-            struct call c = { .e = e, .path = e == E_POSIX_SPAWNP ? "true" : e >= E_SYSTEM ? cmd : "/bin/true",
-                              .argv = a_true, .envp = environ, .mode = "r" };
-            struct result r;
-            perform(&c, &r);
-            char out[600];
-            format_result(&c, &r, out, sizeof out);
-            size_t len = strlen(out);
-            out[len++] = '\n';
-            if (write(wfd, out, len) != (ssize_t)len)
-                _exit(3);
-            _exit(0);
-        }
-        close(p[1]);
-        char buf[700];
-        ssize_t n = read(p[0], buf, sizeof buf - 1);
-        buf[n > 0 ? n : 0] = 0;
-        close(p[0]);
-        const char *st = wait_str(pid);
-        printf("%s-with-0-1-2-closed: %s %s", ent_names[e], st, n > 0 ? buf : "(no report)\n");
+        struct call c = { .e = e, .path = e == E_POSIX_SPAWNP ? "true" : e >= E_SYSTEM ? cmd : "/bin/true",
+                          .argv = a_true, .envp = environ, .mode = "r" };
+        report_with_012_closed(ent_names[e], perform_call, &c);
     }
     free(cmd);
     return 0;
