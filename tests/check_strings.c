@@ -82,6 +82,54 @@ static char *make_str(unsigned char *buf, size_t align, size_t len, unsigned see
     return (char *)buf + align;
 }
 
+/* len bytes at buf + align, none of them c.  A string (str) has its NUL
+ * after them; memchr's bytes have c just past them, not to be found. */
+static unsigned char *make_haystack(unsigned char *buf, size_t align, size_t len, unsigned seed,
+                                    int c, int str)
+{
+    unsigned char *s = buf + align;
+
+    if (str)
+        return (unsigned char *)make_str(buf, align, len, seed, c);
+    fill(buf, BUF_SIZE, seed);
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == (unsigned char)c)
+            s[i] ^= 1;
+    s[len] = (unsigned char)c;
+    return s;
+}
+
+typedef void search_check(const unsigned char *s, size_t len, int c, const char *what);
+
+/* check(s, len, c) for each length and each of search_chars: c absent at
+ * every alignment, then at each position, then there and at a later one. */
+static void search_cases(search_check *check, int str)
+{
+    static unsigned char buf[BUF_SIZE];
+    char what[80];
+
+    for (size_t len = 0; len <= MAX_LEN; len++)
+        for (size_t k = 0; k < NSEARCH; k++) {
+            int c = search_chars[k];
+
+            for (size_t sa = 0; sa < ALIGN; sa++) {
+                snprintf(what, sizeof what, "len %zu s+%zu, absent", len, sa);
+                check(make_haystack(buf, GUARD + sa, len, (unsigned)(len + sa), c, str), len, c, what);
+            }
+            for (size_t pos = 0; pos < len; pos++) {
+                size_t sa = (pos + len + k) % ALIGN, later = (pos + len) / 2;
+                unsigned char *s = make_haystack(buf, GUARD + sa, len, (unsigned)(len + pos), c, str);
+
+                s[pos] = (unsigned char)c;
+                snprintf(what, sizeof what, "len %zu s+%zu, at %zu", len, sa, pos);
+                check(s, len, c, what);
+                s[later] = (unsigned char)c;
+                snprintf(what, sizeof what, "len %zu s+%zu, at %zu and %zu", len, sa, pos, later);
+                check(s, len, c, what);
+            }
+        }
+}
+
 /* ------------------------------------------------------------------ */
 /* memcpy, memmove, memset                                             */
 
@@ -221,75 +269,24 @@ START_TEST(memcmp_differing_at_each_position)
 }
 END_TEST
 
-static void check_memchr(const unsigned char *s, int c, size_t len, const char *what)
+static void check_memchr(const unsigned char *s, size_t len, int c, const char *what)
 {
     const unsigned char *got = el_memchr(s, c, len), *want = memchr(s, c, len);
 
     if (got != want)
-        ck_abort_msg("memchr len %zu %s, c %d: %s, libc %s", len, what, c, at(got, s), at(want, s));
-}
-
-/* len bytes at buf + align, none of them c, and c just past them. */
-static unsigned char *make_mem(unsigned char *buf, size_t align, size_t len, unsigned seed, int c)
-{
-    unsigned char *s = buf + align;
-
-    fill(buf, BUF_SIZE, seed);
-    for (size_t i = 0; i < len; i++)
-        if (s[i] == (unsigned char)c)
-            s[i] ^= 1;
-    s[len] = (unsigned char)c;
-    return s;
+        ck_abort_msg("memchr %s, c %d: %s, libc %s", what, c, at(got, s), at(want, s));
 }
 
 START_TEST(memchr_each_position_and_byte)
 {
-    static unsigned char buf[BUF_SIZE];
-    char what[64];
-
-    for (size_t len = 0; len <= MAX_LEN; len++)
-        for (size_t k = 0; k < NSEARCH; k++) {
-            int c = search_chars[k];
-
-            /* absent within n (and present just past it) at every alignment */
-            for (size_t sa = 0; sa < ALIGN; sa++) {
-                snprintf(what, sizeof what, "s+%zu, absent", sa);
-                check_memchr(make_mem(buf, GUARD + sa, len, (unsigned)(len + sa), c), c, len, what);
-            }
-            /* once at each position, then again at a later one */
-            for (size_t pos = 0; pos < len; pos++) {
-                size_t sa = (pos + len + k) % ALIGN;
-                unsigned char *s = make_mem(buf, GUARD + sa, len, (unsigned)(len + pos), c);
-
-                s[pos] = (unsigned char)c;
-                snprintf(what, sizeof what, "s+%zu, at %zu", sa, pos);
-                check_memchr(s, c, len, what);
-                s[len - 1] = (unsigned char)c;
-                snprintf(what, sizeof what, "s+%zu, at %zu and %zu", sa, pos, len - 1);
-                check_memchr(s, c, len, what);
-            }
-        }
+    search_cases(check_memchr, 0);
 }
 END_TEST
 
 /* ------------------------------------------------------------------ */
 /* strlen, strnlen                                                     */
 
-START_TEST(strlen_every_length_and_alignment)
-{
-    static unsigned char buf[BUF_SIZE];
-
-    for (size_t len = 0; len <= MAX_LEN; len++)
-        for (size_t sa = 0; sa < ALIGN; sa++) {
-            const char *s = make_str(buf, GUARD + sa, len, (unsigned)(len * ALIGN + sa), -1);
-            size_t got = el_strlen(s);
-            if (got != len)
-                ck_abort_msg("strlen len %zu s+%zu: %zu", len, sa, got);
-        }
-}
-END_TEST
-
-START_TEST(strnlen_limits_shorter_and_longer)
+START_TEST(strlen_strnlen_every_length_alignment_and_limit)
 {
     static unsigned char buf[BUF_SIZE];
 
@@ -298,8 +295,12 @@ START_TEST(strnlen_limits_shorter_and_longer)
             const char *s = make_str(buf, GUARD + sa, len, (unsigned)(len * ALIGN + sa), -1);
             const size_t maxes[] = { 0, 1, len / 2, len - (len > 0), len, len + 1, 2 * len + 3,
                                      SIZE_MAX };
+            size_t got = el_strlen(s);
+            if (got != len)
+                ck_abort_msg("strlen len %zu s+%zu: %zu", len, sa, got);
             for (size_t m = 0; m < sizeof maxes / sizeof maxes[0]; m++) {
-                size_t got = el_strnlen(s, maxes[m]), want = strnlen(s, maxes[m]);
+                size_t want = strnlen(s, maxes[m]);
+                got = el_strnlen(s, maxes[m]);
                 if (got != want)
                     ck_abort_msg("strnlen len %zu s+%zu max %zu: %zu, libc %zu", len, sa, maxes[m],
                                  got, want);
@@ -311,52 +312,28 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* strchrnul, strchr, strrchr                                          */
 
-static void check_find(const char *s, int c, const char *what)
+static void check_find(const unsigned char *str, size_t len, int c, const char *what)
 {
-    const char *got, *want;
+    const char *s = (const char *)str, *got, *want;
+    const int cs[] = { c, 0, 256 }; /* and the NUL, as 0 and as 256 */
 
+    (void)len;
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
 #define CHECK_FIND(fn)                                                                        \
-    got = el_##fn(s, c);                                                                      \
-    want = fn(s, c);                                                                          \
-    if (got != want)                                                                          \
-        ck_abort_msg(#fn " %s, c %d: %s, libc %s", what, c, at(got, s), at(want, s))
-    CHECK_FIND(strchrnul);
-    CHECK_FIND(strchr);
-    CHECK_FIND(strrchr);
+        got = el_##fn(s, cs[i]);                                                              \
+        want = fn(s, cs[i]);                                                                  \
+        if (got != want)                                                                      \
+            ck_abort_msg(#fn " %s, c %d: %s, libc %s", what, cs[i], at(got, s), at(want, s))
+        CHECK_FIND(strchrnul);
+        CHECK_FIND(strchr);
+        CHECK_FIND(strrchr);
 #undef CHECK_FIND
+    }
 }
 
 START_TEST(strchr_family_each_position)
 {
-    static unsigned char buf[BUF_SIZE];
-    char what[80];
-
-    for (size_t len = 0; len <= MAX_LEN; len++)
-        for (size_t k = 0; k < NSEARCH; k++) {
-            int c = search_chars[k];
-
-            /* absent, and the NUL itself, at every alignment */
-            for (size_t sa = 0; sa < ALIGN; sa++) {
-                const char *s = make_str(buf, GUARD + sa, len, (unsigned)(len + sa), c);
-                snprintf(what, sizeof what, "len %zu s+%zu, absent", len, sa);
-                check_find(s, c, what);
-                check_find(s, 0, what);
-                check_find(s, 256, what);
-            }
-            /* once at each position, then again at a later one */
-            for (size_t pos = 0; pos < len; pos++) {
-                size_t sa = (pos + len) % ALIGN;
-                char *s = make_str(buf, GUARD + sa, len, (unsigned)(len + pos), c);
-
-                s[pos] = (char)c;
-                snprintf(what, sizeof what, "len %zu s+%zu, at %zu", len, sa, pos);
-                check_find(s, c, what);
-                s[(pos + len) / 2 + (pos + len) % 2] = (char)c;
-                snprintf(what, sizeof what, "len %zu s+%zu, at %zu and %zu", len, sa, pos,
-                         (pos + len) / 2 + (pos + len) % 2);
-                check_find(s, c, what);
-            }
-        }
+    search_cases(check_find, 1);
 }
 END_TEST
 
@@ -514,8 +491,7 @@ static Suite *strings_suite(void)
     tcase_add_test(tc, memchr_each_position_and_byte);
     suite_add_tcase(s, tc);
     tc = tcase_create("str");
-    tcase_add_test(tc, strlen_every_length_and_alignment);
-    tcase_add_test(tc, strnlen_limits_shorter_and_longer);
+    tcase_add_test(tc, strlen_strnlen_every_length_alignment_and_limit);
     tcase_add_test(tc, strchr_family_each_position);
     tcase_add_test(tc, strcmp_equal_prefix_differing_at_each_position);
     tcase_add_test(tc, strspn_each_length_of_span);
