@@ -106,6 +106,53 @@ const char *output_names(void)
     return "devlog, journald, socket:PATH, file:PATH, stdout, stderr, devnull";
 }
 
+/* With every descriptor in use (EMFILE), any user could keep a command
+ * out of the log, a setuid one included.  Where the soft limit is below
+ * the hard one, it is raised for the one descriptor a send needs and put
+ * back at once (a descriptor stays valid above the limit).  One thread at
+ * a time: two raising and restoring in turn could leave it raised. */
+static unsigned fd_room_busy = 0;
+
+struct fd_room {
+    struct rlimit saved;
+};
+
+static bool fd_room_raise(struct fd_room *room)
+{
+    struct rlimit raised;
+
+    if (__atomic_exchange_n(&fd_room_busy, 1, __ATOMIC_ACQUIRE))
+        return false;
+    if (sys_prlimit(RLIMIT_NOFILE, NULL, &room->saved) == 0 &&
+        room->saved.rlim_cur < room->saved.rlim_max) {
+        raised = (struct rlimit){ room->saved.rlim_cur + 1,
+                                  room->saved.rlim_max };
+        if (sys_prlimit(RLIMIT_NOFILE, &raised, NULL) == 0)
+            return true;
+    }
+    __atomic_store_n(&fd_room_busy, 0, __ATOMIC_RELEASE);
+    return false;
+}
+
+static void fd_room_restore(struct fd_room *room)
+{
+    sys_prlimit(RLIMIT_NOFILE, &room->saved, NULL);
+    __atomic_store_n(&fd_room_busy, 0, __ATOMIC_RELEASE);
+}
+
+/* The descriptor that open_call returns, or when that is -EMFILE, what
+ * the same call returns with room made for one more. */
+#define WITH_FD_ROOM(open_call)                                              \
+    ({                                                                       \
+        int fd_ = (open_call);                                               \
+        struct fd_room room_;                                                \
+        if (fd_ == -EMFILE && fd_room_raise(&room_)) {                       \
+            fd_ = (open_call);                                               \
+            fd_room_restore(&room_);                                         \
+        }                                                                    \
+        fd_;                                                                 \
+    })
+
 /* An unconnected datagram socket and the address of path, or a negative
  * errno. */
 static int open_datagram(const char *path, struct sockaddr_un *addr)
@@ -113,7 +160,7 @@ static int open_datagram(const char *path, struct sockaddr_un *addr)
     memset(addr, 0, sizeof(*addr));
     addr->sun_family = AF_UNIX;
     memcpy(addr->sun_path, path, strnlen(path, sizeof(addr->sun_path)));
-    return sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    return WITH_FD_ROOM(sys_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
 }
 
 /* Sent to the address without connect(): one system call fewer per line.
@@ -235,10 +282,11 @@ static int file_send(const struct output_config *oc,
 {
     /* O_NONBLOCK: a FIFO made at the path by anyone who can write its
      * directory must not stop every exec on the host. */
-    int fd = sys_open_mode(oc->path, O_WRONLY | O_APPEND | O_CREAT |
-                                         O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-                                         O_NONBLOCK,
-                           0600),
+    int fd = WITH_FD_ROOM(sys_open_mode(oc->path,
+                                        O_WRONLY | O_APPEND | O_CREAT |
+                                            O_NOFOLLOW | O_CLOEXEC |
+                                            O_NOCTTY | O_NONBLOCK,
+                                        0600)),
         r;
 
     if (fd < 0)
@@ -312,8 +360,8 @@ static int send_memfd(int sock, struct sockaddr_un *addr, const char *data,
                          .msg_control = control,
                          .msg_controllen = sizeof(control) };
     struct cmsghdr *cmsg = CMSG_FIRSTHDR(&mh);
-    int fd = (int)sys_call(SYS_memfd_create, "execlog",
-                          MFD_CLOEXEC | MFD_ALLOW_SEALING),
+    int fd = WITH_FD_ROOM((int)sys_call(SYS_memfd_create, "execlog",
+                                        MFD_CLOEXEC | MFD_ALLOW_SEALING)),
         r = 0;
 
     if (fd < 0)

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <termios.h>
@@ -201,6 +202,14 @@ static inline gid_t sys_getegid(void) { return (gid_t)sys_call(SYS_getegid, 0); 
 static inline int sys_socket(int domain, int type, int protocol)
 {
     return (int)sys_call(SYS_socket, domain, type, protocol);
+}
+
+/* The soft and hard limits of resource for this process; new NULL reads
+ * them only. */
+static inline int sys_prlimit(int resource, const struct rlimit *new_limit,
+                              struct rlimit *old_limit)
+{
+    return (int)sys_call(SYS_prlimit64, 0, resource, new_limit, old_limit);
 }
 
 static inline int sys_comm(char name[16])

@@ -6,6 +6,8 @@
 # 1. An exec from a signal handler on an 8 KiB alternate stack, through a
 #    PATH of 2,000 and 4,000 bytes (execvp once crashed there: its PATH
 #    candidate and a lazy binder's frame were both on that stack).
+# 2. Every descriptor in use (RLIMIT_NOFILE): the line still goes out
+#    where the soft limit is below the hard one.
 [ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
 set -uo pipefail
 . "$(dirname "$0")/harness.sh"
@@ -47,6 +49,18 @@ if [ "$logged" = "$wanted" ]; then
     ok "each logged once"
 else
     fail "expected $wanted lines for them, got $logged" "$(cat "$WORK/log")"
+fi
+
+# 2. perl fills every descriptor below a soft limit of 64, then execs.
+"$SANDBOX" --preload "$LIB" --sink "$WORK/nofile.log" -- bash -c '
+    ulimit -S -n 64
+    perl -e '\''my @held; while (open(my $f, "<", "/dev/null")) { push @held, $f }
+                exec "/bin/true", "nofile-marker" or exit 3'\''
+' >"$WORK/nofile.out" 2>&1 || fail "true under a full descriptor table: status $?" "$(cat "$WORK/nofile.out")"
+if grep -q ']: /bin/true nofile-marker$' "$WORK/nofile.log"; then
+    ok "logged with every descriptor below the soft limit in use"
+else
+    fail "not logged with every descriptor in use" "$(cat "$WORK/nofile.log")"
 fi
 
 [ "$failures" -eq 0 ]
