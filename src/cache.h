@@ -51,7 +51,8 @@ struct config_sources {
 };
 
 #define CACHE_MAGIC "EXECLOG\x1a"
-#define CACHE_VERSION 3   /* 2: Fletcher checksum; 3: user names */
+#define CACHE_VERSION 4   /* 2: Fletcher checksum; 3: user names;
+                             4: %{setuid} shifts placeholder indices */
 
 struct cache_header {
     char magic[8];

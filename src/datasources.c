@@ -101,7 +101,7 @@ static void ds_uid(struct exec_event *ev, const char *arg, size_t len,
 static void ds_euid(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
-    textbuf_put_u64(out, sys_geteuid());
+    textbuf_put_u64(out, event_euid(ev));
 }
 
 static void ds_gid(struct exec_event *ev, const char *arg, size_t len,
@@ -184,7 +184,24 @@ static void ds_comm(struct exec_event *ev, const char *arg, size_t len,
 static void ds_eusername(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
-    put_user(ev, mode, out, sys_geteuid());
+    put_user(ev, mode, out, event_euid(ev));
+}
+
+/* Nothing, unless the program runs with another effective uid than the
+ * real one (nobody running a setuid-root program that execs): then who
+ * it runs as, so that the line never hides a root exec behind the name
+ * of the user who started it, and no other line grows. */
+static void ds_setuid(struct exec_event *ev, const char *arg, size_t len,
+                      enum render_mode mode, struct textbuf *out)
+{
+    uid_t euid = event_euid(ev);
+
+    if (euid == event_uid(ev))
+        return;
+    textbuf_puts(out, " euid:");
+    textbuf_put_u64(out, euid);
+    textbuf_puts(out, " eusername:");
+    put_user(ev, mode, out, euid);
 }
 
 static void ds_exe(struct exec_event *ev, const char *arg, size_t len,
@@ -467,7 +484,7 @@ static const struct datasource datasources[] = {
     { "egid", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_egid },
     { "env", "", FIELD_NONE, PLACEHOLDER_ARG_ENV, ds_env },
     { "euid", "EUID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_euid },
-    { "eusername", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_eusername },
+    { "eusername", "EUSERNAME", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_eusername },
     { "exe", "EXE", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_exe },
     { "exec_call", "EXEC_CALL", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_exec_call },
     { "filename", "FILENAME", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_filename },
@@ -479,6 +496,7 @@ static const struct datasource datasources[] = {
     { "ppid", "PPID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_ppid },
     { "rpname", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_rpname },
     { "sessionid", "SESSIONID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_sessionid },
+    { "setuid", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_setuid },
     { "sid", "SID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_sid },
     { "systemd_unit", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_systemd_unit },
     { "tid", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_tid },

@@ -36,10 +36,23 @@ pid_t event_ppid(struct exec_event *ev)
 uid_t event_uid(struct exec_event *ev)
 {
     if (!ev->uid_known) {
-        ev->uid = sys_getuid();
+        uid_t saved;
+
+        /* Both at once: the default line shows the effective uid where
+         * it differs (%{setuid}). */
+        if (sys_getresuid(&ev->uid, &ev->euid, &saved) < 0) {
+            ev->uid = sys_getuid();
+            ev->euid = sys_geteuid();
+        }
         ev->uid_known = true;
     }
     return ev->uid;
+}
+
+uid_t event_euid(struct exec_event *ev)
+{
+    event_uid(ev);
+    return ev->euid;
 }
 
 size_t argv_count(char *const *argv)

@@ -66,7 +66,7 @@ struct exec_event {
     /* Asked of the kernel once per event: the text line, the filters and
      * the structured fields all use them. */
     bool uid_known, pid_known, name_known;
-    uid_t uid;
+    uid_t uid, euid;
     pid_t self;
     uid_t named_uid;
     int name_length;              /* -ENOENT: not in /etc/passwd */
@@ -85,6 +85,7 @@ struct exec_event {
 pid_t event_pid(struct exec_event *ev);
 pid_t event_ppid(struct exec_event *ev);
 uid_t event_uid(struct exec_event *ev);
+uid_t event_euid(struct exec_event *ev);
 
 /* Name of uid from /etc/passwd into *name (not NUL-terminated; valid
  * until the next call), remembered for the event: login and username are

@@ -30,7 +30,7 @@ struct format {
 };
 
 #define DEFAULT_MESSAGE_FORMAT \
-    "[login:%{login} uid:%{uid} username:%{username} pid:%{pid} " \
+    "[login:%{login} uid:%{uid} username:%{username}%{setuid} pid:%{pid} " \
     "ppid:%{ppid} sid:%{sid} tty:%{tty} cwd:%{cwd} filename:%{filename}]: " \
     "%{cmdline}"
 

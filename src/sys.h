@@ -199,6 +199,11 @@ static inline uid_t sys_geteuid(void) { return (uid_t)sys_call(SYS_geteuid, 0); 
 static inline gid_t sys_getgid(void) { return (gid_t)sys_call(SYS_getgid, 0); }
 static inline gid_t sys_getegid(void) { return (gid_t)sys_call(SYS_getegid, 0); }
 
+static inline int sys_getresuid(uid_t *ruid, uid_t *euid, uid_t *suid)
+{
+    return (int)sys_call(SYS_getresuid, ruid, euid, suid);
+}
+
 static inline int sys_socket(int domain, int type, int protocol)
 {
     return (int)sys_call(SYS_socket, domain, type, protocol);

@@ -79,7 +79,10 @@ START_TEST(every_name_is_found_and_rendered)
         struct exec_event ev = sample();
 
         ck_assert_int_eq(datasource_find(name, strlen(name)), (int)i);
-        ck_assert_msg(render(name, &ev)[0] != '\0', "%s rendered nothing", name);
+        /* %{setuid} is empty by design unless the ids differ (below). */
+        if (strcmp(name, "setuid") != 0 || getuid() != geteuid())
+            ck_assert_msg(render(name, &ev)[0] != '\0', "%s rendered nothing",
+                          name);
     }
     ck_assert_int_eq(datasource_find("nosuch", 6), -ENOENT);
     ck_assert_int_eq(datasource_find("ui", 2), -ENOENT);   /* no prefix match */
@@ -122,6 +125,27 @@ START_TEST(ids_match_the_process)
     ck_assert_str_eq(render("pid", &ev), "424242");
     ck_assert_str_eq(render("ppid", &ev), number(getpid()));
     ck_assert_str_eq(render("sid", &ev), "(unknown)");   /* no such process */
+}
+END_TEST
+
+/* %{setuid} says nothing while the ids agree, and who the program runs
+ * as when they do not (tried as root with the effective uid lowered). */
+START_TEST(setuid_shows_the_effective_user_only_when_it_differs)
+{
+    struct exec_event ev = sample();
+    const char *line;
+
+    if (getuid() == geteuid())
+        ck_assert_str_eq(render("setuid", &ev), "");
+    if (getuid() != 0)
+        return;
+    ck_assert_int_eq(seteuid(65534), 0);
+    ev = sample();
+    line = render("setuid", &ev);
+    ck_assert_int_eq(seteuid(0), 0);
+    ck_assert_msg(strncmp(line, " euid:65534 eusername:", 22) == 0 &&
+                      line[22] != '\0',
+                  "setuid rendered '%s'", line);
 }
 END_TEST
 
@@ -721,6 +745,7 @@ Suite *datasources_suite(void)
     tcase_add_test(tc, every_name_is_found_and_rendered);
     tcase_add_test(tc, event_fields);
     tcase_add_test(tc, ids_match_the_process);
+    tcase_add_test(tc, setuid_shows_the_effective_user_only_when_it_differs);
     tcase_add_test(tc, cwd_is_quoted_and_deleted_cwd_is_unknown);
     tcase_add_test(tc, tty_is_none_without_a_terminal);
     tcase_add_test(tc, username_and_comm);

@@ -8,6 +8,8 @@
 #    candidate and a lazy binder's frame were both on that stack).
 # 2. Every descriptor in use (RLIMIT_NOFILE): the line still goes out
 #    where the soft limit is below the hard one.
+# 3. nobody runs a setuid-root program that execs: the line says that the
+#    command runs as root, not only that nobody started it.
 [ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
 set -uo pipefail
 . "$(dirname "$0")/harness.sh"
@@ -61,6 +63,26 @@ if grep -q ']: /bin/true nofile-marker$' "$WORK/nofile.log"; then
     ok "logged with every descriptor below the soft limit in use"
 else
     fail "not logged with every descriptor in use" "$(cat "$WORK/nofile.log")"
+fi
+
+# 3. A setuid-root copy of env, where nobody can reach it.
+nobody_gid=$(id -g nobody 2>/dev/null) || nobody_gid=''
+cp /usr/bin/env "$WORK/env-setuid" && chown root:root "$WORK/env-setuid" &&
+    chmod 4755 "$WORK/env-setuid"
+if [ "$(id -u)" != 0 ] || [ -z "$nobody_gid" ] ||
+    [ "$(setpriv --reuid=nobody --regid="$nobody_gid" --clear-groups -- \
+        "$WORK/env-setuid" id -u 2>/dev/null)" != 0 ]; then
+    note "setuid case skipped: needs root, user nobody and a mount that honours setuid bits"
+else
+    "$SANDBOX" --preload "$LIB" --sink "$WORK/setuid.log" -- \
+        setpriv --reuid=nobody --regid="$nobody_gid" --clear-groups -- \
+        "$WORK/env-setuid" /bin/true setuid-marker >"$WORK/setuid.out" 2>&1 ||
+        fail "the setuid program: status $?" "$(cat "$WORK/setuid.out")"
+    if grep -q 'uid:65534 username:nobody euid:0 eusername:root .*]: /bin/true setuid-marker$' "$WORK/setuid.log"; then
+        ok "a setuid-root exec by nobody says euid:0 eusername:root"
+    else
+        fail "the setuid-root exec does not say who it runs as" "$(cat "$WORK/setuid.log")"
+    fi
 fi
 
 [ "$failures" -eq 0 ]
