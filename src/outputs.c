@@ -393,20 +393,27 @@ static int send_memfd(int sock, struct sockaddr_un *addr, const char *data,
     return r;
 }
 
+size_t output_value_size(size_t scratch_size)
+{
+    return scratch_size == OUTPUT_SCRATCH_SIZE ? OUTPUT_VALUE_SIZE
+                                               : scratch_size / 4;
+}
+
 /* Fixed, so that `journalctl MESSAGE_ID=...` finds every execlog entry. */
 #define EXECLOG_MESSAGE_ID "7b1c9f3e5a2d4c8e9f0a1b2c3d4e5f60"
 
 static int journald_send(const struct output_config *oc,
                          const struct output_message *m)
 {
-    char *value = m->scratch, *payload = m->scratch + OUTPUT_VALUE_SIZE;
+    size_t value_size = output_value_size(m->scratch_size);
+    char *value = m->scratch, *payload = m->scratch + value_size;
     struct textbuf out;
     struct iovec iov;
     struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
     struct sockaddr_un addr;
     int fd, r;
 
-    textbuf_init(&out, payload, OUTPUT_PAYLOAD_SIZE);
+    textbuf_init(&out, payload, m->scratch_size - value_size);
     put_field(&out, "MESSAGE", "", m->text, m->len);
     put_field(&out, "MESSAGE_ID", "", EXECLOG_MESSAGE_ID,
               strlen(EXECLOG_MESSAGE_ID));
@@ -415,7 +422,7 @@ static int journald_send(const struct output_config *oc,
     put_number_field(&out, "PRIORITY", oc->level);
     put_number_field(&out, "SYSLOG_PID", (uint64_t)m->pid);
     if (m->ev != NULL) {
-        size_t cut = fields_visit(m->ev, value, OUTPUT_VALUE_SIZE,
+        size_t cut = fields_visit(m->ev, value, value_size,
                                   journal_visit, &out);
 
         if (cut != 0)

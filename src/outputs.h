@@ -29,13 +29,18 @@ struct output_message {
     size_t len;
     pid_t pid;                    /* for the syslog header */
     struct exec_event *ev;        /* journald's fields; NULL for a notice */
-    char *scratch;                /* OUTPUT_SCRATCH_SIZE bytes */
+    char *scratch;                /* OUTPUT_SCRATCH_SIZE bytes, or fewer */
+    size_t scratch_size;
 };
 
 /* journald's payload and one field value at a time. */
 #define OUTPUT_VALUE_SIZE (136 * 1024)
 #define OUTPUT_PAYLOAD_SIZE (512 * 1024)
 #define OUTPUT_SCRATCH_SIZE (OUTPUT_VALUE_SIZE + OUTPUT_PAYLOAD_SIZE)
+
+/* How much of a scratch of size bytes holds one field value; the rest
+ * holds journald's payload. */
+size_t output_value_size(size_t scratch_size);
 
 void output_config_defaults(struct output_config *oc);
 

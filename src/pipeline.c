@@ -20,17 +20,53 @@
  * still fits one datagram. */
 #define JSON_MAX 196608
 
+/* A PATH search's candidate, off the caller's stack (see
+ * pipeline_log_search). */
+#define CANDIDATE_SIZE (PATH_MAX + NAME_MAX + 2)
+
+/* Where one log call works: the memory mapped for it, or, where no
+ * mapping can be had (a user's RLIMIT_AS set just above the process's
+ * size), a small static area that still gives a line, shortened if need
+ * be, with the structured fields that fit. */
+enum workspace_source { WS_KEPT, WS_OWN, WS_EMERGENCY };
+
 struct workspace {
+    struct exec_event *event;
+    struct config *config;      /* room to read the cache into; NULL: none */
+    char *work, *candidate, *message, *json, *scratch;
+    size_t message_size, json_size, scratch_size;
+    enum workspace_source source;
+};
+
+struct mapped_area {
     struct exec_event event;
     struct config config;
     char work[EVENT_WORK_SIZE];
-    /* A PATH search's candidate, off the caller's stack (see
-     * pipeline_log_search). */
-    char candidate[PATH_MAX + NAME_MAX + 2];
+    char candidate[CANDIDATE_SIZE];
     char message[MAX_MESSAGE_LENGTH];
     char json[JSON_MAX];
     char scratch[OUTPUT_SCRATCH_SIZE];
 };
+
+/* In .data: its pages cost nothing until a process first needs them. */
+static struct {
+    struct exec_event event;
+    char work[EVENT_WORK_SIZE];
+    char candidate[CANDIDATE_SIZE];
+    char message[2048];
+    char json[4096];
+    char scratch[8192];
+} emergency = { .work = { 0 } };
+static unsigned emergency_busy = 0;
+
+#define WORKSPACE_IN(area, cfg, from)                                       \
+    ((struct workspace){                                                    \
+        .event = &(area)->event, .config = (cfg), .work = (area)->work,     \
+        .candidate = (area)->candidate, .message = (area)->message,         \
+        .json = (area)->json, .scratch = (area)->scratch,                   \
+        .message_size = sizeof((area)->message),                            \
+        .json_size = sizeof((area)->json),                                  \
+        .scratch_size = sizeof((area)->scratch), .source = (from) })
 
 /* The configuration this process loaded last, so that an unchanged cache
  * costs one statx per exec, not a read and a checksum, and is used where
@@ -140,6 +176,12 @@ static const struct config *config_for_event(const char *path,
         return builtin_config();
     }
     r = load_and_hold(fd, &id, why);
+    if (r == 0 && own == NULL) {
+        /* No room to read it into (the emergency workspace): the built-in
+         * configuration still gives a line. */
+        sys_close(fd);
+        return builtin_config();
+    }
     if (r == 0)
         r = cache_read(fd, &header, own, NULL, why);
     sys_close(fd);
@@ -230,7 +272,8 @@ static void send_notice(const struct config *cfg, struct workspace *ws,
                         const struct textbuf *text)
 {
     struct output_message m = { .text = text->data, .len = text->len,
-                                .pid = sys_getpid(), .scratch = ws->scratch };
+                                .pid = sys_getpid(), .scratch = ws->scratch,
+                                .scratch_size = ws->scratch_size };
 
     output_send(&cfg->output, &m);
 }
@@ -245,7 +288,7 @@ static void report_cache_problem(const struct config *cfg, const char *why,
 
     if (!cfg->error_logging || __atomic_exchange_n(&reported, 1, __ATOMIC_RELAXED))
         return;
-    textbuf_init(&out, ws->message, sizeof(ws->message));
+    textbuf_init(&out, ws->message, ws->message_size);
     textbuf_puts(&out, "execlog: " EXECLOG_CACHE_PATH " not used: ");
     textbuf_puts(&out, why);
     textbuf_puts(&out, "; built-in defaults apply");
@@ -271,7 +314,7 @@ static void note_delivery(const struct config *cfg, struct workspace *ws,
     lost = __atomic_exchange_n(&undelivered, 0, __ATOMIC_RELAXED);
     if (lost == 0 || !cfg->error_logging)
         return;
-    textbuf_init(&out, ws->message, sizeof(ws->message));
+    textbuf_init(&out, ws->message, ws->message_size);
     textbuf_puts(&out, "execlog: ");
     textbuf_put_u64(&out, lost);
     textbuf_puts(&out, " earlier line(s) of this process could not be "
@@ -286,17 +329,21 @@ static int deliver(struct workspace *ws, const struct config *cfg,
                    struct exec_event *ev, int exec_errno)
 {
     struct output_message m = { .pid = event_pid(ev), .ev = ev,
-                                .scratch = ws->scratch };
+                                .scratch = ws->scratch,
+                                .scratch_size = ws->scratch_size };
     struct textbuf line, json;
 
-    textbuf_init(&line, ws->message, cfg->max_message_length);
+    textbuf_init(&line, ws->message,
+                 cfg->max_message_length < ws->message_size
+                     ? cfg->max_message_length
+                     : ws->message_size);
     pipeline_render(cfg, ev, exec_errno, &line);
     m.text = line.data;
     m.len = line.len;
     if (cfg->output_format == OUTPUT_FORMAT_JSON) {
-        textbuf_init(&json, ws->json, sizeof(ws->json));
-        json_event(ev, line.data, line.len, ws->scratch, OUTPUT_VALUE_SIZE,
-                   &json);
+        textbuf_init(&json, ws->json, ws->json_size);
+        json_event(ev, line.data, line.len, ws->scratch,
+                   output_value_size(ws->scratch_size), &json);
         m.text = json.data;
         m.len = json.len;
     }
@@ -311,48 +358,59 @@ static int deliver(struct workspace *ws, const struct config *cfg,
  * signal handler, a fork child of a thread that was using it) maps one of
  * its own for the call.  A vfork child shares it with its parent and gives
  * it back before its exec, like everyone, at the end of pipeline_log. */
-static struct workspace *kept_workspace = NULL;
-static unsigned kept_workspace_busy = 0;
+static struct mapped_area *kept_area = NULL;
+static unsigned kept_area_busy = 0;
 
-static struct workspace *take_workspace(bool *kept)
+static int take_workspace(struct workspace *ws)
 {
-    struct workspace *ws;
+    bool kept = __atomic_exchange_n(&kept_area_busy, 1, __ATOMIC_ACQUIRE) == 0;
+    struct mapped_area *area = kept ? kept_area : NULL;
 
-    *kept = __atomic_exchange_n(&kept_workspace_busy, 1, __ATOMIC_ACQUIRE) == 0;
-    if (!*kept)
-        return sys_mmap_anonymous(sizeof(*ws));
-    ws = kept_workspace;
-    if (ws == NULL) {
-        ws = sys_mmap_anonymous(sizeof(*ws));
-        if (ws == MAP_FAILED) {
-            __atomic_store_n(&kept_workspace_busy, 0, __ATOMIC_RELEASE);
-            return ws;
-        }
-        kept_workspace = ws;
+    if (area == NULL) {
+        area = sys_mmap_anonymous(sizeof(*area));
+        if (kept && area != MAP_FAILED)
+            kept_area = area;
     }
-    return ws;
+    if (area != MAP_FAILED) {
+        *ws = WORKSPACE_IN(area, &area->config, kept ? WS_KEPT : WS_OWN);
+        return 0;
+    }
+    if (kept)
+        __atomic_store_n(&kept_area_busy, 0, __ATOMIC_RELEASE);
+    if (__atomic_exchange_n(&emergency_busy, 1, __ATOMIC_ACQUIRE))
+        return -ENOMEM;
+    *ws = WORKSPACE_IN(&emergency, NULL, WS_EMERGENCY);
+    return 0;
 }
 
-static void give_back_workspace(struct workspace *ws, bool kept)
+static void give_back_workspace(const struct workspace *ws)
 {
-    if (kept)
-        __atomic_store_n(&kept_workspace_busy, 0, __ATOMIC_RELEASE);
-    else
-        sys_munmap(ws, sizeof(*ws));
+    switch (ws->source) {
+    case WS_KEPT:
+        __atomic_store_n(&kept_area_busy, 0, __ATOMIC_RELEASE);
+        break;
+    case WS_OWN:
+        /* The event is the area's first member. */
+        sys_munmap(ws->event, sizeof(struct mapped_area));
+        break;
+    case WS_EMERGENCY:
+        __atomic_store_n(&emergency_busy, 0, __ATOMIC_RELEASE);
+        break;
+    }
 }
 
 /* Logs the call, as the program exe when known, with the workspace ws. */
 static int log_in(struct workspace *ws, const struct exec_call *call,
                   const char *exe, int exec_errno)
 {
-    struct exec_event *ev = &ws->event;
+    struct exec_event *ev = ws->event;
     const struct config *cfg;
     const char *why = NULL;
     bool held;
     int r, status;
 
     *ev = (struct exec_event){ .call = *call, .exe = exe, .work = ws->work };
-    cfg = config_for_event(EXECLOG_CACHE_PATH, &ws->config, &held, &why,
+    cfg = config_for_event(EXECLOG_CACHE_PATH, ws->config, &held, &why,
                            &status);
     if (status < 0)
         report_cache_problem(cfg, why, ws);
@@ -371,14 +429,13 @@ static int log_in(struct workspace *ws, const struct exec_call *call,
  * system calls are made inline, sys.h). */
 int pipeline_log(const struct exec_call *call, int exec_errno)
 {
-    bool kept;
-    struct workspace *ws = take_workspace(&kept);
-    int r;
+    struct workspace ws;
+    int r = take_workspace(&ws);
 
-    if (ws == MAP_FAILED)
-        return -ENOMEM;
-    r = log_in(ws, call, NULL, exec_errno);
-    give_back_workspace(ws, kept);
+    if (r < 0)
+        return r;
+    r = log_in(&ws, call, NULL, exec_errno);
+    give_back_workspace(&ws);
     return r;
 }
 
@@ -387,19 +444,19 @@ int pipeline_log_search(const struct exec_call *call, const char *path,
                         bool (*runnable)(const char *candidate),
                         int exec_errno)
 {
-    bool kept, found = false;
-    struct workspace *ws = take_workspace(&kept);
-    int r = -ENOENT;
+    struct workspace ws;
+    bool found = false;
+    int r = take_workspace(&ws);
 
-    if (ws == MAP_FAILED)
-        return -ENOMEM;
+    if (r < 0)
+        return r;
     while (!found && path_candidate(&path, path_len, call->filename, file_len,
-                                    ws->candidate))
-        found = runnable(ws->candidate);
-    if (found)
-        r = log_in(ws, call,
-                   ws->candidate[0] == '/' ? ws->candidate : NULL,
-                   exec_errno);
-    give_back_workspace(ws, kept);
+                                    ws.candidate))
+        found = runnable(ws.candidate);
+    r = found ? log_in(&ws, call,
+                       ws.candidate[0] == '/' ? ws.candidate : NULL,
+                       exec_errno)
+              : -ENOENT;
+    give_back_workspace(&ws);
     return r;
 }

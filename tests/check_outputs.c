@@ -46,7 +46,8 @@ static int send_text(const char *text, pid_t pid)
 {
     static char scratch[OUTPUT_SCRATCH_SIZE];
     struct output_message m = { .text = text, .len = strlen(text),
-                                .pid = pid, .scratch = scratch };
+                                .pid = pid, .scratch = scratch,
+                                .scratch_size = sizeof(scratch) };
 
     return output_send(&oc, &m);
 }
@@ -237,7 +238,8 @@ START_TEST(journald_sends_binary_fields)
                              .call.fd = -1, .call.argv = argv, .work = work,
                              .max_arg_length = 4096 };
     struct output_message m = { .text = "the line", .len = 8, .pid = 42,
-                                .ev = &ev, .scratch = scratch };
+                                .ev = &ev, .scratch = scratch,
+                                .scratch_size = sizeof(scratch) };
     static const struct {
         const char *key, *value;
     } expected[] = {

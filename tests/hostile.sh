@@ -10,6 +10,8 @@
 #    where the soft limit is below the hard one.
 # 3. nobody runs a setuid-root program that execs: the line says that the
 #    command runs as root, not only that nobody started it.
+# 4. An address-space limit (RLIMIT_AS) just above the process's size,
+#    so that the log's workspace cannot be mapped: the line still goes out.
 [ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
 set -uo pipefail
 . "$(dirname "$0")/harness.sh"
@@ -83,6 +85,16 @@ else
     else
         fail "the setuid-root exec does not say who it runs as" "$(cat "$WORK/setuid.log")"
     fi
+fi
+
+# 4. 64 KiB over the process's size: the workspace needs about 940.
+"$SANDBOX" --preload "$LIB" --sink "$WORK/as.log" -- \
+    "$builddir/tests/rlimit-exec" 64 /bin/true as-marker >"$WORK/as.out" 2>&1 ||
+    fail "true under RLIMIT_AS: status $?" "$(cat "$WORK/as.out")"
+if grep -q ']: /bin/true as-marker$' "$WORK/as.log"; then
+    ok "logged under an address-space limit 64 KiB above the process's size"
+else
+    fail "not logged under RLIMIT_AS" "$(cat "$WORK/as.log")"
 fi
 
 [ "$failures" -eq 0 ]
