@@ -300,6 +300,12 @@ static void report_cache_problem(const struct config *cfg, const char *why,
 static unsigned undelivered = 0;
 static int last_delivery_error = 0;
 
+static void count_undelivered(int r)
+{
+    __atomic_fetch_add(&undelivered, 1, __ATOMIC_RELAXED);
+    last_delivery_error = -r;
+}
+
 static void note_delivery(const struct config *cfg, struct workspace *ws,
                           int r)
 {
@@ -307,8 +313,7 @@ static void note_delivery(const struct config *cfg, struct workspace *ws,
     struct textbuf out;
 
     if (r < 0) {
-        __atomic_fetch_add(&undelivered, 1, __ATOMIC_RELAXED);
-        last_delivery_error = -r;
+        count_undelivered(r);
         return;
     }
     lost = __atomic_exchange_n(&undelivered, 0, __ATOMIC_RELAXED);
@@ -432,8 +437,10 @@ int pipeline_log(const struct exec_call *call, int exec_errno)
     struct workspace ws;
     int r = take_workspace(&ws);
 
-    if (r < 0)
+    if (r < 0) {
+        count_undelivered(r);
         return r;
+    }
     r = log_in(&ws, call, NULL, exec_errno);
     give_back_workspace(&ws);
     return r;
@@ -448,8 +455,10 @@ int pipeline_log_search(const struct exec_call *call, const char *path,
     bool found = false;
     int r = take_workspace(&ws);
 
-    if (r < 0)
+    if (r < 0) {
+        count_undelivered(r);
         return r;
+    }
     while (!found && path_candidate(&path, path_len, call->filename, file_len,
                                     ws.candidate))
         found = runnable(ws.candidate);
