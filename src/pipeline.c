@@ -11,6 +11,7 @@
 #include "fields.h"
 #include "quote.h"
 #include "pipeline.h"
+#include "state.h"
 #include "sys.h"
 
 /* Room kept for "...(N bytes cut)" so the marker itself is never cut. */
@@ -268,14 +269,14 @@ void pipeline_render(const struct config *cfg, struct exec_event *ev,
         put_cut_marker(out, lost);
 }
 
-static void send_notice(const struct config *cfg, struct workspace *ws,
-                        const struct textbuf *text)
+static int send_notice(const struct config *cfg, struct workspace *ws,
+                       const struct textbuf *text)
 {
     struct output_message m = { .text = text->data, .len = text->len,
                                 .pid = sys_getpid(), .scratch = ws->scratch,
                                 .scratch_size = ws->scratch_size };
 
-    output_send(&cfg->output, &m);
+    return output_send(&cfg->output, &m);
 }
 
 /* A cache that is there but unusable means the operator's rules are not
@@ -295,38 +296,55 @@ static void report_cache_problem(const struct config *cfg, const char *why,
     send_notice(cfg, ws, &out);
 }
 
-/* Lines this process could not deliver (a stopped receiver, a full queue),
- * said with the next line that gets through. */
+/* Lines that could not be delivered (a stopped receiver, a full queue, no
+ * memory), reported with the user's next line that gets through: counted
+ * per user in EXECLOG_STATE_DIR, so that the count survives the process
+ * (each command of a shell loop is one), else in this process. */
 static unsigned undelivered = 0;
 static int last_delivery_error = 0;
 
-static void count_undelivered(int r)
+static void count_undelivered(uid_t uid, int r)
 {
-    __atomic_fetch_add(&undelivered, 1, __ATOMIC_RELAXED);
     last_delivery_error = -r;
+    if (state_counter_add(EXECLOG_STATE_DIR, STATE_KIND_LOST, uid, 1) < 0)
+        __atomic_fetch_add(&undelivered, 1, __ATOMIC_RELAXED);
 }
 
 static void note_delivery(const struct config *cfg, struct workspace *ws,
-                          int r)
+                          struct exec_event *ev, int r)
 {
-    unsigned lost;
+    uint64_t lost, by_user = 0;
     struct textbuf out;
 
     if (r < 0) {
-        count_undelivered(r);
+        count_undelivered(event_uid(ev), r);
         return;
     }
-    lost = __atomic_exchange_n(&undelivered, 0, __ATOMIC_RELAXED);
+    state_counter_take(EXECLOG_STATE_DIR, STATE_KIND_LOST, event_uid(ev),
+                       &by_user);
+    lost = by_user + __atomic_exchange_n(&undelivered, 0, __ATOMIC_RELAXED);
     if (lost == 0 || !cfg->error_logging)
         return;
     textbuf_init(&out, ws->message, ws->message_size);
     textbuf_puts(&out, "execlog: ");
     textbuf_put_u64(&out, lost);
-    textbuf_puts(&out, " earlier line(s) of this process could not be "
-                       "delivered (");
-    put_errno_name(&out, last_delivery_error);
-    textbuf_putc(&out, ')');
-    send_notice(cfg, ws, &out);
+    if (by_user != 0) {
+        textbuf_puts(&out, " earlier line(s) of uid ");
+        textbuf_put_u64(&out, event_uid(ev));
+    } else {
+        textbuf_puts(&out, " earlier line(s) of this process");
+    }
+    textbuf_puts(&out, " could not be delivered");
+    if (last_delivery_error != 0) {
+        textbuf_puts(&out, " (");
+        put_errno_name(&out, last_delivery_error);
+        textbuf_putc(&out, ')');
+    }
+    /* The count goes back for a later line rather than vanish. */
+    if (send_notice(cfg, ws, &out) < 0 &&
+        state_counter_add(EXECLOG_STATE_DIR, STATE_KIND_LOST, event_uid(ev),
+                          lost) < 0)
+        __atomic_fetch_add(&undelivered, (unsigned)lost, __ATOMIC_RELAXED);
 }
 
 /* Renders ev with the configuration in ws and delivers it. */
@@ -423,7 +441,7 @@ static int log_in(struct workspace *ws, const struct exec_call *call,
         r = 0;
     } else {
         r = deliver(ws, cfg, ev, exec_errno);
-        note_delivery(cfg, ws, r);
+        note_delivery(cfg, ws, ev, r);
     }
     if (held)
         release_loaded();
@@ -438,7 +456,7 @@ int pipeline_log(const struct exec_call *call, int exec_errno)
     int r = take_workspace(&ws);
 
     if (r < 0) {
-        count_undelivered(r);
+        count_undelivered(sys_getuid(), r);
         return r;
     }
     r = log_in(&ws, call, NULL, exec_errno);
@@ -456,7 +474,7 @@ int pipeline_log_search(const struct exec_call *call, const char *path,
     int r = take_workspace(&ws);
 
     if (r < 0) {
-        count_undelivered(r);
+        count_undelivered(sys_getuid(), r);
         return r;
     }
     while (!found && path_candidate(&path, path_len, call->filename, file_len,

@@ -17,6 +17,7 @@ int main(void)
     srunner_add_suite(sr, cache_suite());
     srunner_add_suite(sr, filters_suite());
     srunner_add_suite(sr, redact_suite());
+    srunner_add_suite(sr, state_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

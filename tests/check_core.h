@@ -11,5 +11,6 @@ Suite *pipeline_suite(void);
 Suite *cache_suite(void);
 Suite *filters_suite(void);
 Suite *redact_suite(void);
+Suite *state_suite(void);
 
 #endif
