@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -12,6 +13,15 @@
 #include "event.h"
 #include "sys.h"
 #include "textbuf.h"
+
+void event_start(struct exec_event *ev, const struct exec_call *call,
+                 const char *exe, char *work)
+{
+    memset(ev, 0, offsetof(struct exec_event, name));
+    ev->call = *call;
+    ev->exe = exe;
+    ev->work = work;
+}
 
 static pid_t self_pid(struct exec_event *ev)
 {

@@ -70,12 +70,18 @@ struct exec_event {
     pid_t self;
     uid_t named_uid;
     int name_length;              /* -ENOENT: not in /etc/passwd */
-    char name[64];
     /* The cache's copy of /etc/passwd (NULL: none), and whether the file
      * is still the one it was made from (asked once per event). */
     const struct user_table *users;
     bool passwd_checked, passwd_current;
+    /* Last: valid only while name_known, so a new event need not clear
+     * it (event_start). */
+    char name[64];
 };
+
+/* Starts the event of call in place: every lazy lookup forgotten. */
+void event_start(struct exec_event *ev, const struct exec_call *call,
+                 const char *exe, char *work);
 
 /* Room for a path (PATH_MAX) plus a read buffer for /etc/passwd. */
 #define EVENT_PATH_SIZE 4096

@@ -432,7 +432,7 @@ static int log_in(struct workspace *ws, const struct exec_call *call,
     bool held;
     int r, status;
 
-    *ev = (struct exec_event){ .call = *call, .exe = exe, .work = ws->work };
+    event_start(ev, call, exe, ws->work);
     cfg = config_for_event(EXECLOG_CACHE_PATH, ws->config, &held, &why,
                            &status);
     if (status < 0)

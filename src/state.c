@@ -154,14 +154,14 @@ int state_counter_take(const char *dir, const char *kind, uid_t uid,
 
     *n = 0;
     r = counter_path(path, dir, kind, uid, 0);
-    if (r == 0)
-        r = counter_path(taken, dir, kind, uid,
-                         (uint64_t)sys_call(SYS_gettid, 0));
     if (r < 0)
         return r;
     r = sys_file_mode(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &mode);
     if (r < 0)
         return r == -ENOENT ? 0 : r;
+    r = counter_path(taken, dir, kind, uid, (uint64_t)sys_call(SYS_gettid, 0));
+    if (r < 0)
+        return r;
     /* Another taker may have been first: then it reports. */
     r = (int)sys_call(SYS_renameat2, AT_FDCWD, path, AT_FDCWD, taken, 0);
     if (r < 0)

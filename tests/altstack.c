@@ -8,8 +8,8 @@
  *   altstack --min ENTRY PATH_LENGTH DIR_LENGTH   the smallest STACK_BYTES
  *                  (in steps of 64) that works
  *
- * ENTRY is execvp, execlp, execvpe, posix_spawnp or system; each runs
- * "true" by a PATH search through PATH_LENGTH bytes of directories of
+ * ENTRY is execve or execl, which run /bin/true, or execvp, execlp,
+ * execvpe, posix_spawnp or system, which run "true" by a PATH search through PATH_LENGTH bytes of directories of
  * DIR_LENGTH bytes each that do not exist, ending with /usr/bin:/bin.  Below the stack is a page without
  * access, so an overflow is a SIGSEGV, never a silent corruption. */
 #define _GNU_SOURCE
@@ -35,7 +35,11 @@ static void run_true(int sig)
     int status;
 
     (void)sig;
-    if (strcmp(entry, "execvp") == 0)
+    if (strcmp(entry, "execve") == 0)
+        execve("/bin/true", argv, environ);
+    else if (strcmp(entry, "execl") == 0)
+        execl("/bin/true", "true", (char *)NULL);
+    else if (strcmp(entry, "execvp") == 0)
         execvp("true", argv);
     else if (strcmp(entry, "execlp") == 0)
         execlp("true", "true", (char *)NULL);
