@@ -117,6 +117,7 @@ struct fd_room {
     struct rlimit saved;
 };
 
+__attribute__((noinline, cold))
 static bool fd_room_raise(struct fd_room *room)
 {
     struct rlimit raised;
@@ -134,6 +135,7 @@ static bool fd_room_raise(struct fd_room *room)
     return false;
 }
 
+__attribute__((noinline, cold))
 static void fd_room_restore(struct fd_room *room)
 {
     sys_prlimit(RLIMIT_NOFILE, &room->saved, NULL);
@@ -155,7 +157,8 @@ static void fd_room_restore(struct fd_room *room)
 
 /* An unconnected datagram socket and the address of path, or a negative
  * errno. */
-static int open_datagram(const char *path, struct sockaddr_un *addr)
+static inline __attribute__((always_inline)) int
+open_datagram(const char *path, struct sockaddr_un *addr)
 {
     memset(addr, 0, sizeof(*addr));
     addr->sun_family = AF_UNIX;

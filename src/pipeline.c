@@ -303,10 +303,13 @@ static void report_cache_problem(const struct config *cfg, const char *why,
 static unsigned undelivered = 0;
 static int last_delivery_error = 0;
 
+#define LOST_PREFIX EXECLOG_STATE_DIR "/" STATE_KIND_LOST "/"
+#define LOST LOST_PREFIX, sizeof(LOST_PREFIX) - 1
+
 static void count_undelivered(uid_t uid, int r)
 {
     last_delivery_error = -r;
-    if (state_counter_add(EXECLOG_STATE_DIR, STATE_KIND_LOST, uid, 1) < 0)
+    if (state_counter_add(LOST, uid, 1) < 0)
         __atomic_fetch_add(&undelivered, 1, __ATOMIC_RELAXED);
 }
 
@@ -320,8 +323,7 @@ static void note_delivery(const struct config *cfg, struct workspace *ws,
         count_undelivered(event_uid(ev), r);
         return;
     }
-    state_counter_take(EXECLOG_STATE_DIR, STATE_KIND_LOST, event_uid(ev),
-                       &by_user);
+    state_counter_take(LOST, event_uid(ev), &by_user);
     lost = by_user + __atomic_exchange_n(&undelivered, 0, __ATOMIC_RELAXED);
     if (lost == 0 || !cfg->error_logging)
         return;
@@ -342,8 +344,7 @@ static void note_delivery(const struct config *cfg, struct workspace *ws,
     }
     /* The count goes back for a later line rather than vanish. */
     if (send_notice(cfg, ws, &out) < 0 &&
-        state_counter_add(EXECLOG_STATE_DIR, STATE_KIND_LOST, event_uid(ev),
-                          lost) < 0)
+        state_counter_add(LOST, event_uid(ev), lost) < 0)
         __atomic_fetch_add(&undelivered, (unsigned)lost, __ATOMIC_RELAXED);
 }
 

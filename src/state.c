@@ -20,27 +20,21 @@
  * round again; more rounds than this mean takers in a tight loop. */
 #define ADD_ROUNDS 64
 
-/* DIR/KIND/UID, and with suffix_id != 0 ".ID" after it: 0, or
+/* PREFIX (DIR/KIND/) UID, and with suffix_id != 0 ".ID" after it: 0, or
  * -ENAMETOOLONG. */
-static int counter_path(char path[STATE_PATH_SIZE], const char *dir,
-                        const char *kind, uid_t uid, uint64_t suffix_id)
+static int counter_path(char path[STATE_PATH_SIZE], const char *prefix,
+                        size_t prefix_len, uid_t uid, uint64_t suffix_id)
 {
-    char digits[2][24];
-    size_t d = strlen(dir), k = strlen(kind), u, s = 0;
+    size_t n;
 
-    u = format_u64(digits[0], uid);
-    if (suffix_id != 0)
-        s = 1 + format_u64(digits[1], suffix_id);
-    if (d + 1 + k + 1 + u + s + 1 > STATE_PATH_SIZE)
+    /* Room for the two numbers, their dot and the NUL. */
+    if (prefix_len > STATE_PATH_SIZE - 2 * 21)
         return -ENAMETOOLONG;
-    memcpy(path, dir, d);
-    path[d] = '/';
-    memcpy(path + d + 1, kind, k);
-    path[d + 1 + k] = '/';
-    memcpy(path + d + k + 2, digits[0], u + 1);
+    memcpy(path, prefix, prefix_len);
+    n = prefix_len + format_u64(path + prefix_len, uid);
     if (suffix_id != 0) {
-        path[d + k + 2 + u] = '.';
-        memcpy(path + d + k + 3 + u, digits[1], s);
+        path[n] = '.';
+        format_u64(path + n + 1, suffix_id);
     }
     return 0;
 }
@@ -129,11 +123,11 @@ static int add_once(const char *path, uid_t uid, uint64_t n)
     return r;
 }
 
-int state_counter_add(const char *dir, const char *kind, uid_t uid,
+int state_counter_add(const char *prefix, size_t prefix_len, uid_t uid,
                       uint64_t n)
 {
     char path[STATE_PATH_SIZE];
-    int r = counter_path(path, dir, kind, uid, 0);
+    int r = counter_path(path, prefix, prefix_len, uid, 0);
 
     for (int round = 0; r == 0 || (r == -EAGAIN && round < ADD_ROUNDS);
          round++) {
@@ -144,7 +138,7 @@ int state_counter_add(const char *dir, const char *kind, uid_t uid,
     return r;
 }
 
-int state_counter_take(const char *dir, const char *kind, uid_t uid,
+int state_counter_take(const char *prefix, size_t prefix_len, uid_t uid,
                        uint64_t *n)
 {
     char path[STATE_PATH_SIZE], taken[STATE_PATH_SIZE];
@@ -153,13 +147,14 @@ int state_counter_take(const char *dir, const char *kind, uid_t uid,
     int fd, r;
 
     *n = 0;
-    r = counter_path(path, dir, kind, uid, 0);
+    r = counter_path(path, prefix, prefix_len, uid, 0);
     if (r < 0)
         return r;
     r = sys_file_mode(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &mode);
     if (r < 0)
         return r == -ENOENT ? 0 : r;
-    r = counter_path(taken, dir, kind, uid, (uint64_t)sys_call(SYS_gettid, 0));
+    r = counter_path(taken, prefix, prefix_len, uid,
+                     (uint64_t)sys_call(SYS_gettid, 0));
     if (r < 0)
         return r;
     /* Another taker may have been first: then it reports. */

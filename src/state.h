@@ -14,26 +14,30 @@
 #ifndef EXECLOG_STATE_H
 #define EXECLOG_STATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-/* DIR/KIND/UID with its NUL fits. */
+/* DIR/KIND/UID.ID with its NUL fits. */
 #define STATE_PATH_SIZE 96
-
-/* Adds n to uid's counter of kind.  0, or a negative errno: -ENOENT when
- * the directory is missing (no reload since boot), -EPERM when a file in
- * the way belongs to another user. */
-int state_counter_add(const char *dir, const char *kind, uid_t uid,
-                      uint64_t n);
-
-/* Takes uid's counter of kind: its value into *n and the counter gone.
- * 0 with *n = 0 when there is none (one statx: the cost on every
- * delivered line), or a negative errno. */
-int state_counter_take(const char *dir, const char *kind, uid_t uid,
-                       uint64_t *n);
 
 /* The kinds that the library counts in. */
 #define STATE_KIND_LOST "lost"
+
+/* A kind's counters are named PREFIX UID, PREFIX being "DIR/KIND/" of
+ * prefix_len bytes (a constant, so that the exec path measures nothing).
+ *
+ * Adds n to uid's counter.  0, or a negative errno: -ENOENT when the
+ * directory is missing (no reload since boot), -EPERM when a file in the
+ * way belongs to another user. */
+int state_counter_add(const char *prefix, size_t prefix_len, uid_t uid,
+                      uint64_t n);
+
+/* Takes uid's counter: its value into *n and the counter gone.  0 with
+ * *n = 0 when there is none (one statx: the cost on every delivered
+ * line), or a negative errno. */
+int state_counter_take(const char *prefix, size_t prefix_len, uid_t uid,
+                       uint64_t *n);
 
 /* Makes dir (root's, 0755) and a 1733 directory in it for each kind of
  * the NULL-terminated list, or puts their modes right.  Compile side, for

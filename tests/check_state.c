@@ -14,7 +14,9 @@
 #include "check_core.h"
 #include "state.h"
 
-static char dir[64];
+static char dir[64], lost[128];
+
+#define LOST lost, strlen(lost)
 
 static void make_dir(void)
 {
@@ -25,6 +27,7 @@ static void make_dir(void)
     snprintf(kind, sizeof(kind), "%s/lost", dir);
     ck_assert_int_eq(mkdir(kind, 0700), 0);
     ck_assert_int_eq(chmod(kind, 01733), 0);
+    snprintf(lost, sizeof(lost), "%s/", kind);
 }
 
 static void remove_dir(void)
@@ -40,13 +43,13 @@ START_TEST(a_counter_adds_up_and_is_taken_once)
     uint64_t n = 99;
 
     make_dir();
-    ck_assert_int_eq(state_counter_take(dir, "lost", getuid(), &n), 0);
+    ck_assert_int_eq(state_counter_take(LOST, getuid(), &n), 0);
     ck_assert_uint_eq(n, 0);
-    ck_assert_int_eq(state_counter_add(dir, "lost", getuid(), 2), 0);
-    ck_assert_int_eq(state_counter_add(dir, "lost", getuid(), 3), 0);
-    ck_assert_int_eq(state_counter_take(dir, "lost", getuid(), &n), 0);
+    ck_assert_int_eq(state_counter_add(LOST, getuid(), 2), 0);
+    ck_assert_int_eq(state_counter_add(LOST, getuid(), 3), 0);
+    ck_assert_int_eq(state_counter_take(LOST, getuid(), &n), 0);
     ck_assert_uint_eq(n, 5);
-    ck_assert_int_eq(state_counter_take(dir, "lost", getuid(), &n), 0);
+    ck_assert_int_eq(state_counter_take(LOST, getuid(), &n), 0);
     ck_assert_uint_eq(n, 0);
     remove_dir();
 }
@@ -56,10 +59,12 @@ START_TEST(no_directory_is_an_error_not_a_count)
 {
     uint64_t n = 7;
 
-    ck_assert_int_eq(state_counter_add("/nonexistent-execlog", "lost",
-                                       getuid(), 1), -ENOENT);
-    ck_assert_int_eq(state_counter_take("/nonexistent-execlog", "lost",
-                                        getuid(), &n), 0);
+    static const char missing[] = "/nonexistent-execlog/lost/";
+
+    ck_assert_int_eq(state_counter_add(missing, sizeof(missing) - 1, getuid(),
+                                       1), -ENOENT);
+    ck_assert_int_eq(state_counter_take(missing, sizeof(missing) - 1, getuid(),
+                                        &n), 0);
     ck_assert_uint_eq(n, 0);
 }
 END_TEST
@@ -71,7 +76,7 @@ START_TEST(the_file_is_private)
     struct stat st;
 
     make_dir();
-    ck_assert_int_eq(state_counter_add(dir, "lost", getuid(), 1), 0);
+    ck_assert_int_eq(state_counter_add(LOST, getuid(), 1), 0);
     snprintf(path, sizeof(path), "%s/lost/%u", dir, (unsigned)getuid());
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert_uint_eq(st.st_mode & 07777, 0600);
@@ -96,8 +101,8 @@ START_TEST(a_squatted_file_is_taken_back_by_root_only)
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(fchown(fd, 65534, 65534), 0);
     close(fd);
-    ck_assert_int_eq(state_counter_add(dir, "lost", 0, 4), 0);
-    ck_assert_int_eq(state_counter_take(dir, "lost", 0, &n), 0);
+    ck_assert_int_eq(state_counter_add(LOST, 0, 4), 0);
+    ck_assert_int_eq(state_counter_take(LOST, 0, &n), 0);
     ck_assert_uint_eq(n, 4);
     remove_dir();
 }
@@ -118,20 +123,20 @@ START_TEST(racing_adds_and_takes_lose_nothing)
         ck_assert_int_ge(pid, 0);
         if (pid == 0) {
             for (int i = 0; i < ADDS; i++)
-                if (state_counter_add(dir, "lost", getuid(), 1) < 0)
+                if (state_counter_add(LOST, getuid(), 1) < 0)
                     _exit(1);
             _exit(0);
         }
     }
     for (int done = 0; done < ADDERS;) {
-        ck_assert_int_eq(state_counter_take(dir, "lost", getuid(), &n), 0);
+        ck_assert_int_eq(state_counter_take(LOST, getuid(), &n), 0);
         total += n;
         if (waitpid(-1, &status, WNOHANG) > 0) {
             ck_assert_int_eq(status, 0);
             done++;
         }
     }
-    ck_assert_int_eq(state_counter_take(dir, "lost", getuid(), &n), 0);
+    ck_assert_int_eq(state_counter_take(LOST, getuid(), &n), 0);
     total += n;
     ck_assert_uint_eq(total, ADDERS * ADDS);
     remove_dir();
