@@ -164,7 +164,12 @@ int state_counter_take(const char *prefix, size_t prefix_len, uid_t uid,
     fd = sys_open(taken, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
                              O_NONBLOCK);
     r = fd < 0 ? fd : check_owned(fd, uid, &size);
-    word = r == 0 && size >= sizeof(uint64_t) ? map_word(fd) : NULL;
+    /* An adder that has just made the file may not have sized it yet: the
+     * word must exist to be closed, or its add would land in a file that
+     * nobody reads. */
+    if (r == 0 && size < sizeof(uint64_t))
+        r = (int)sys_call(SYS_ftruncate, fd, sizeof(uint64_t));
+    word = r == 0 ? map_word(fd) : NULL;
     if (fd >= 0)
         sys_close(fd);
     if (word != NULL) {
