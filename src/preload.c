@@ -89,9 +89,9 @@ static int kernel_exec(const struct exec_call *ev, int dirfd,
         r = sys_call(SYS_execve, path, argv, ev->envp);
     else
         r = sys_call(SYS_execveat, dirfd, path, argv, ev->envp, flags);
-    /* Returns only on failure, like execve(): -1 and errno. */
-    errno = (int)-r;
-    return -1;
+    /* Returns only on failure: the error, which the caller's errno gets
+     * once the wrapper is done (see finish). */
+    return (int)-r;
 }
 
 /* Logs the event before the first attempt that can succeed. */
@@ -105,7 +105,7 @@ static void log_if_runnable(struct exec_call *ev, int dirfd,
 }
 
 /* One exec attempt, logged first if it can succeed.  Returns only on
- * failure. */
+ * failure, with the error. */
 static int attempt(struct exec_call *ev, int dirfd, const char *path,
                    char *const argv[], int flags, bool *logged)
 {
@@ -113,14 +113,18 @@ static int attempt(struct exec_call *ev, int dirfd, const char *path,
     return kernel_exec(ev, dirfd, path, argv, flags);
 }
 
-/* An exec that returns has failed: if it was logged, say so. */
-static int finish(struct exec_call *ev, bool logged)
+/* An exec that returns has failed with exec_errno: if it was logged, say
+ * so.  errno is written here, after the last system call, and nowhere
+ * before it: __errno_location is bound lazily, and the binder's frame
+ * (kilobytes of vector registers on some CPUs) must not land on a small
+ * stack under a PATH search's buffer.  0: no exec was tried, errno stays
+ * as it was (glibc's execvp does the same). */
+static int finish(struct exec_call *ev, bool logged, int exec_errno)
 {
-    int exec_errno = errno;
-
     if (logged)
         pipeline_log(ev, exec_errno);
-    errno = exec_errno;
+    if (exec_errno != 0)
+        errno = exec_errno;
     return -1;
 }
 
@@ -128,15 +132,15 @@ static int exec_at(struct exec_call *ev, int dirfd, const char *path,
                    int flags)
 {
     bool logged = false;
+    int exec_errno = attempt(ev, dirfd, path, ev->argv, flags, &logged);
 
-    attempt(ev, dirfd, path, ev->argv, flags, &logged);
-    return finish(ev, logged);
+    return finish(ev, logged, exec_errno);
 }
 
 /* As glibc does for execvp: a file the kernel cannot run (ENOEXEC) is
  * taken for a shell script without #! and handed to /bin/sh. */
 __attribute__((noinline))
-static void run_as_script(struct exec_call *ev, const char *file)
+static int run_as_script(struct exec_call *ev, const char *file)
 {
     size_t argc = argv_count(ev->argv);
     char *script_argv[argc > 1 ? argc + 2 : 3];
@@ -147,18 +151,18 @@ static void run_as_script(struct exec_call *ev, const char *file)
         memcpy(script_argv + 2, ev->argv + 1, argc * sizeof(char *));
     else
         script_argv[2] = NULL;
-    kernel_exec(ev, AT_FDCWD, SHELL_PATH, script_argv, 0);
+    return kernel_exec(ev, AT_FDCWD, SHELL_PATH, script_argv, 0);
 }
 
 /* The file, or, if the kernel cannot run it, the file as a script.  The
  * file was checked before its line went out, which covers the shell.
  * Inlined: one frame less under a PATH search's candidate buffer. */
-static inline __attribute__((always_inline)) void
+static inline __attribute__((always_inline)) int
 exec_or_script(struct exec_call *ev, const char *file)
 {
-    kernel_exec(ev, AT_FDCWD, file, ev->argv, 0);
-    if (errno == ENOEXEC)
-        run_as_script(ev, file);
+    int exec_errno = kernel_exec(ev, AT_FDCWD, file, ev->argv, 0);
+
+    return exec_errno == ENOEXEC ? run_as_script(ev, file) : exec_errno;
 }
 
 static bool search_candidate_runnable(const char *candidate)
@@ -169,7 +173,8 @@ static bool search_candidate_runnable(const char *candidate)
 /* The candidates, tried as glibc's execvpe tries them, with the buffer on
  * the stack as glibc has it, but sized to the longest entry rather than
  * the whole list; nothing is logged from here, so the stack needs no more
- * than glibc's own execvp.  Returns the errno to report.
+ * than glibc's own execvp.  Returns the error to report, 0 if no
+ * candidate was tried.
  * Not inlined: its frame, the buffer with it, is gone before a failure
  * is logged. */
 __attribute__((noinline))
@@ -178,11 +183,12 @@ static int try_candidates(struct exec_call *ev, const char *path,
 {
     char candidate[path_longest_entry(path, path_len) + file_len + 1];
     bool got_eacces = false;
+    int exec_errno = 0;
 
     while (path_candidate(&path, path_len, ev->filename, file_len,
                           candidate)) {
-        exec_or_script(ev, candidate);
-        switch (errno) {
+        exec_errno = exec_or_script(ev, candidate);
+        switch (exec_errno) {
         case EACCES:
             got_eacces = true;
             break;
@@ -193,10 +199,10 @@ static int try_candidates(struct exec_call *ev, const char *path,
         case ETIMEDOUT:
             break;
         default:
-            return errno;
+            return exec_errno;
         }
     }
-    return got_eacces ? EACCES : errno;
+    return got_eacces ? EACCES : exec_errno;
 }
 
 /* glibc's execvpe, step for step, so that the same directories are tried
@@ -217,8 +223,7 @@ static int exec_search(struct exec_call *ev)
     }
     if (strchr(file, '/') != NULL) {
         log_if_runnable(ev, AT_FDCWD, file, 0, &logged);
-        exec_or_script(ev, file);
-        return finish(ev, logged);
+        return finish(ev, logged, exec_or_script(ev, file));
     }
     if (env_lookup(environ, "PATH", 4, &path) < 0)
         path = DEFAULT_PATH;
@@ -234,7 +239,8 @@ static int exec_search(struct exec_call *ev)
     if (logged)
         pipeline_log_search(ev, path, path_len, file_len,
                             search_candidate_runnable, exec_errno);
-    errno = exec_errno;
+    if (exec_errno != 0)
+        errno = exec_errno;
     return -1;
 }
 
@@ -270,7 +276,7 @@ EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 
 /* Where execveat is missing or filtered, glibc runs /proc/self/fd/N, and
  * reports ENOSYS when /proc is not mounted. */
-static void exec_through_proc(struct exec_call *ev, bool *logged)
+static int exec_through_proc(struct exec_call *ev, bool *logged)
 {
     char path[PROC_PATH_SIZE];
     mode_t mode;
@@ -278,11 +284,10 @@ static void exec_through_proc(struct exec_call *ev, bool *logged)
 
     proc_path(path, "/proc/self/fd/", (uint64_t)ev->fd, "");
     ev->via_execveat = false;
-    attempt(ev, AT_FDCWD, path, ev->argv, 0, logged);
-    exec_errno = errno;
+    exec_errno = attempt(ev, AT_FDCWD, path, ev->argv, 0, logged);
     if (sys_file_mode(AT_FDCWD, "/proc/self/fd", 0, &mode) == -ENOENT)
         exec_errno = ENOSYS;
-    errno = exec_errno;
+    return exec_errno;
 }
 
 EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
@@ -292,16 +297,17 @@ EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
                              .via_execveat = true };
 
     bool logged = false;
+    int exec_errno;
 
     /* glibc checks these before any system call. */
     if (fd < 0 || argv == NULL || envp == NULL) {
         errno = EINVAL;
         return -1;
     }
-    attempt(&ev, fd, "", argv, AT_EMPTY_PATH, &logged);
-    if (errno == ENOSYS)
-        exec_through_proc(&ev, &logged);
-    return finish(&ev, logged);
+    exec_errno = attempt(&ev, fd, "", argv, AT_EMPTY_PATH, &logged);
+    if (exec_errno == ENOSYS)
+        exec_errno = exec_through_proc(&ev, &logged);
+    return finish(&ev, logged, exec_errno);
 }
 
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
@@ -391,6 +397,13 @@ EXPORT int execlp(const char *file, const char *arg, ...)
 #if defined(__x86_64__) && defined(__GLIBC__)
 __asm__(".symver dlsym, dlsym@GLIBC_2.2.5");
 #endif
+
+/* Bound when the library loads, not through the PLT: the lazy binder's
+ * frame would come on top of a wrapper's stack, before the call it
+ * wraps.  (__errno_location keeps its lazy binding: errno is written only
+ * after a wrapper's last system call; see finish.) */
+extern void *dlsym(void *restrict handle, const char *restrict symbol)
+    __attribute__((noplt));
 
 /* libc's own implementation, looked up at first use.  The race between two
  * first uses is harmless: both store the same address. */
