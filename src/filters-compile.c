@@ -90,13 +90,37 @@ static int compile_name(struct compiler *c, const char *filter,
     return 0;
 }
 
-/* A longer name is valid but inert, which is rarely what was meant. */
+/* A program's name, or its absolute path: a relative path names nothing
+ * that the filter could compare. */
+static int compile_program(struct compiler *c, const char *filter,
+                           const char *arg, size_t len,
+                           struct filter_value *v)
+{
+    if (arg[0] != '/' && memchr(arg, '/', len) != NULL)
+        return diag_fail(c->d, column(c, arg), "%s: '%.*s' is a relative "
+                         "path: give a name or an absolute path", filter,
+                         (int)len, arg);
+    return compile_name(c, filter, arg, len, v);
+}
+
+/* NAME, or NAME@ACCOUNT (a user name or uid): the process must run as
+ * that account, root when none is given (the last '@' separates them).
+ * A longer name is valid but inert, which is rarely what was meant. */
 static int compile_comm(struct compiler *c, const char *filter,
                         const char *arg, size_t len, struct filter_value *v)
 {
     char message[256];
-    int r = compile_name(c, filter, arg, len, v);
+    const char *at = memrchr(arg, '@', len);
+    size_t name_len = at != NULL ? (size_t)(at - arg) : len;
+    int r;
 
+    if (at != NULL && (name_len == 0 || at + 1 == arg + len))
+        return diag_fail(c->d, column(c, arg), "%s: '%.*s': write NAME@ACCOUNT",
+                         filter, (int)len, arg);
+    r = at != NULL ? compile_uid(c, filter, at + 1, len - name_len - 1, v) : 0;
+    if (r == 0)
+        r = compile_name(c, filter, arg, name_len, v);
+    len = name_len;
     if (r == 0 && len > COMM_MAX && c->warn != NULL) {
         snprintf(message, sizeof(message), "%s: the kernel keeps %d bytes "
                  "of a command name, so '%.*s' can never match", filter,
@@ -109,7 +133,7 @@ static int compile_comm(struct compiler *c, const char *filter,
 /* How each kind of argument compiles. */
 static compile_arg_fn *const arg_compilers[FILTER_ARG_COUNT] = {
     [FILTER_ARG_UID] = compile_uid,
-    [FILTER_ARG_NAME] = compile_name,
+    [FILTER_ARG_NAME] = compile_program,
     [FILTER_ARG_COMM] = compile_comm,
 };
 

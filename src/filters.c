@@ -2,7 +2,10 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -48,8 +51,38 @@ static bool name_listed(const struct filter_chain *fc,
 
 enum ancestry { ANCESTOR_FOUND, ANCESTOR_ABSENT, ANCESTOR_UNKNOWN };
 
+/* Whether the item names comm with the account the process pid runs as:
+ * any process can take any name (prctl, exec -a, a copied binary), but
+ * not another user's ids, so a name counts only for a process whose
+ * real, effective and saved uids are all the rule's account (root unless
+ * NAME@ACCOUNT).  A setuid program run by a user has that user's real
+ * uid: it never counts as root's. */
+static bool ancestor_listed(const struct filter_chain *fc,
+                            const struct filter_item *item, pid_t pid,
+                            const char *comm, struct exec_event *ev)
+{
+    size_t len = strlen(comm);
+    uid_t uid;
+    bool uid_known = false;
+
+    for (size_t i = item->first; i < (size_t)item->first + item->count; i++) {
+        const struct filter_value *v = &fc->values[i];
+
+        if (v->length != len || memcmp(fc->text + v->offset, comm, len) != 0)
+            continue;
+        if (!uid_known &&
+            proc_status_uid(pid, &uid, ev->work + EVENT_PATH_SIZE,
+                            EVENT_IO_SIZE) < 0)
+            return false;
+        uid_known = true;
+        if (uid == v->uid)
+            return true;
+    }
+    return false;
+}
+
 /* Whether a process above the one that runs the command, PID 1 included,
- * has one of the item's names as its comm. */
+ * has one of the item's names as its comm, and runs as its account. */
 static enum ancestry ancestor_named(const struct filter_chain *fc,
                                     const struct filter_item *item,
                                     struct exec_event *ev)
@@ -65,7 +98,7 @@ static enum ancestry ancestor_named(const struct filter_chain *fc,
         /* No /proc, or a process that exited under us. */
         if (proc_stat_read(pid, &ppid, comm, sizeof(comm)) < 0)
             return ANCESTOR_UNKNOWN;
-        if (name_listed(fc, item, comm, strlen(comm)))
+        if (ancestor_listed(fc, item, pid, comm, ev))
             return ANCESTOR_FOUND;
         pid = ppid;
     }
@@ -121,19 +154,53 @@ static bool drops_only_spawns_of(const struct filter_chain *fc,
     return ancestor_named(fc, item, ev) == ANCESTOR_ABSENT;
 }
 
-/* The name as given for execvp ("ls") and the last component of a path
- * ("/bin/ls") alike; fexecve gives no name. */
+/* Whether only root can change the program at path (absolute): the file
+ * and every directory on the way are root's and writable by nobody else.
+ * Anyone can copy a program to ~/mysql; nobody but root can put one in
+ * /usr/bin.  A symbolic link is followed (the kernel runs its target). */
+static bool only_root_can_change(const char *path, size_t len, char *copy,
+                                 size_t cap)
+{
+    struct statx stx;
+
+    if (len == 0 || path[0] != '/' || len >= cap)
+        return false;
+    memcpy(copy, path, len + 1);
+    /* The path, then each directory above it, "/" last. */
+    for (size_t end = len;;) {
+        if (sys_call(SYS_statx, AT_FDCWD, copy, 0, STATX_BASIC_STATS,
+                     &stx) < 0 ||
+            stx.stx_uid != 0 || (stx.stx_mode & 022) != 0)
+            return false;
+        if (end == 1)
+            return true;
+        while (copy[end - 1] != '/')
+            end--;
+        end = end > 1 ? end - 1 : 1;
+        copy[end] = '\0';
+    }
+}
+
+/* By name, as given for execvp ("ls") or as the last component of a path
+ * ("/bin/ls"), or by absolute path ("/usr/bin/mysql"); either way only a
+ * program that only root can change (fexecve gives no name). */
 static bool drops_exclude_comm(const struct filter_chain *fc,
                                const struct filter_item *item,
                                struct exec_event *ev)
 {
-    const char *base;
+    const char *base, *exe;
+    int n;
 
     if (ev->call.filename == NULL)
         return false;
     base = strrchr(ev->call.filename, '/');
     base = base != NULL ? base + 1 : ev->call.filename;
-    return name_listed(fc, item, base, strlen(base));
+    n = event_exe(ev, &exe);
+    if (n < 0 || (!name_listed(fc, item, base, strlen(base)) &&
+                  !name_listed(fc, item, exe, (size_t)n)))
+        return false;
+    return only_root_can_change(exe, (size_t)n, ev->work + EVENT_PATH_SIZE,
+                                EVENT_IO_SIZE);
 }
 
 /* Indices into this table are written to the cache: reordering it needs a

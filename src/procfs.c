@@ -225,6 +225,9 @@ static int cgroup_line(const char *line, size_t len, void *ctx)
     return rank == CG_V2;
 }
 
+/* /proc/PID/status is about 1.5 KB; a little room for new lines. */
+#define PROC_STATUS_READ_LIMIT (16u << 10)
+
 /* Two or three lines on a v2 host, about fifteen on a v1 one. */
 #define CGROUP_READ_LIMIT (64u << 10)
 
@@ -270,4 +273,60 @@ int cgroup_systemd_unit(const char *path, size_t len, const char **unit)
         end = start > 0 ? start - 1 : 0;
     }
     return -ENOENT;
+}
+
+struct uid_query {
+    uid_t uid;
+    int found;          /* 1: all four agree, -EPERM: they differ */
+};
+
+static int status_uid_line(const char *line, size_t len, void *ctx)
+{
+    struct uid_query *q = ctx;
+    uint64_t ids[4] = { 0, 0, 0, 0 };
+    size_t start = 4, n = 0;
+
+    if (len < 4 || memcmp(line, "Uid:", 4) != 0)
+        return 0;
+    /* "Uid:\treal\teffective\tsaved\tfilesystem" */
+    while (n < 4 && start < len) {
+        size_t end;
+
+        while (start < len && (line[start] == '\t' || line[start] == ' '))
+            start++;
+        end = start;
+        while (end < len && line[end] != '\t' && line[end] != ' ')
+            end++;
+        if (parse_decimal(line + start, end - start, &ids[n]) < 0)
+            break;
+        n++;
+        start = end;
+    }
+    q->found = n == 4 && ids[0] == ids[1] && ids[1] == ids[2] &&
+                       ids[2] == ids[3]
+                   ? 1
+                   : -EPERM;
+    q->uid = (uid_t)ids[0];
+    return 1;
+}
+
+int proc_status_uid(pid_t pid, uid_t *uid, char *io, size_t io_size)
+{
+    char path[PROC_PATH_SIZE];
+    struct uid_query q = { 0, -ENOENT };
+    int fd, r;
+
+    proc_path(path, "/proc/", (uint64_t)pid, "/status");
+    fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return fd;
+    r = scan_lines(fd, io, io_size, PROC_STATUS_READ_LIMIT, status_uid_line,
+                   &q);
+    sys_close(fd);
+    if (r < 0)
+        return r;
+    if (q.found < 0)
+        return q.found;
+    *uid = q.uid;
+    return 0;
 }

@@ -28,6 +28,12 @@ void proc_path(char path[PROC_PATH_SIZE], const char *prefix, uint64_t id,
  * keeps 15 bytes of it), NUL-terminated in comm (cap >= 16).  0 or -errno. */
 int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap);
 
+/* The uid the process pid runs as, from /proc/PID/status, when its real,
+ * effective, saved and filesystem uids are one: 0, -EPERM when they
+ * differ (a setuid program, say), or another negative errno.  io
+ * (io_size bytes) is the read buffer. */
+int proc_status_uid(pid_t pid, uid_t *uid, char *io, size_t io_size);
+
 /* Calls fn on each line of fd (without its newline) until fn returns
  * nonzero, and returns that; 0 at the end of the file, or -errno.  Lines
  * longer than io_size are skipped; past read_limit bytes, -EFBIG. */

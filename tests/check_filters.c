@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -42,6 +43,10 @@ static int fake_resolver(const char *name, uid_t *uid)
     }
     if (strcmp(name, "alice") == 0) {
         *uid = 1000;
+        return 0;
+    }
+    if (strcmp(name, "nobody") == 0) {
+        *uid = 65534;
         return 0;
     }
     if (strcmp(name, "broken") == 0)
@@ -201,14 +206,12 @@ START_TEST(only_tty)
 }
 END_TEST
 
+/* By basename, for programs that only root can change (the system's). */
 START_TEST(exclude_comm_matches_the_basename)
 {
     struct exec_event fexecve_ev = exec_of(NULL);
 
     ck_assert_str_eq(verdict("exclude_comm:ls", exec_of("/bin/ls")),
-                     "exclude_comm");
-    ck_assert_str_eq(verdict("exclude_comm:ls", exec_of("ls")), "exclude_comm");
-    ck_assert_str_eq(verdict("exclude_comm:ls", spawn_of("./ls")),
                      "exclude_comm");
     ck_assert_str_eq(verdict("exclude_comm:true,ls", exec_of("/bin/ls")),
                      "exclude_comm");
@@ -227,8 +230,34 @@ START_TEST(exclude_comm_matches_the_basename)
                      "");
     /* Blanks inside a name are part of it, blanks around it are not. */
     ck_assert_str_eq(verdict("exclude_comm: Web Content ",
-                             exec_of("/opt/Web Content")), "exclude_comm");
+                             exec_of("/opt/Web Content")), "");
     ck_assert_uint_eq(chain.values[0].length, 11);
+}
+END_TEST
+
+/* Anyone can copy a program and give it an excluded name: only a program
+ * that only root can change is excluded, and a full path names one. */
+START_TEST(exclude_comm_trusts_only_what_root_owns)
+{
+    char dir[] = "/tmp/check-filters.XXXXXX", copy[64], command[160];
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(copy, sizeof(copy), "%s/ls", dir);
+    snprintf(command, sizeof(command), "cp /bin/true '%s'", copy);
+    ck_assert_int_eq(system(command), 0);
+    /* A copy where its owner (or anyone, /tmp) can change it. */
+    ck_assert_str_eq(verdict("exclude_comm:ls", exec_of(copy)), "");
+    ck_assert_str_eq(verdict("exclude_comm:ls", exec_of("ls")), "");
+    ck_assert_str_eq(verdict("exclude_comm:ls", spawn_of("./ls")), "");
+    /* A full path: as the program is called. */
+    ck_assert_str_eq(verdict("exclude_comm:/usr/bin/ls", exec_of("/usr/bin/ls")),
+                     "exclude_comm");
+    ck_assert_str_eq(verdict("exclude_comm:/usr/bin/ls", exec_of("/usr/bin/cat")),
+                     "");
+    snprintf(command, sizeof(command), "exclude_comm:%s", copy);
+    ck_assert_str_eq(verdict(command, exec_of(copy)), "");
+    snprintf(command, sizeof(command), "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(command), 0);
 }
 END_TEST
 
@@ -256,9 +285,27 @@ END_TEST
 /* The process tree for spawns_of: cronjob -> middle -> leaf, where leaf
  * asks about its own exec and about a child it would spawn. */
 
-static const char *leaf_verdict(const char *spec, bool spawn)
+/* "@UID" of this process: the processes of the tree run as whoever runs
+ * the test, and a name counts only with its account. */
+static const char *account(void)
 {
-    return verdict(spec, spawn ? spawn_of("/bin/true") : exec_of("/bin/true"));
+    static char at_uid[16];
+
+    snprintf(at_uid, sizeof(at_uid), "@%u", (unsigned)getuid());
+    return at_uid;
+}
+
+static const char *leaf_verdict(bool spawn, const char *spec, ...)
+    __attribute__((format(printf, 2, 3)));
+static const char *leaf_verdict(bool spawn, const char *spec, ...)
+{
+    static char filled[128];
+    va_list ap;
+
+    va_start(ap, spec);
+    vsnprintf(filled, sizeof(filled), spec, ap);
+    va_end(ap);
+    return verdict(filled, spawn ? spawn_of("/bin/true") : exec_of("/bin/true"));
 }
 
 static int leaf(void)
@@ -267,26 +314,26 @@ static int leaf(void)
     FILE *f;
 
     prctl(PR_SET_NAME, "leaf", 0, 0, 0);
-    if (strcmp(leaf_verdict("exclude_spawns_of:cronjob", false),
+    if (strcmp(leaf_verdict(false, "exclude_spawns_of:cronjob%s", account()),
                "exclude_spawns_of") != 0)
         return 10;
-    if (strcmp(leaf_verdict("only_spawns_of:cronjob", false), "") != 0)
+    if (strcmp(leaf_verdict(false, "only_spawns_of:cronjob%s", account()), "") != 0)
         return 11;
-    if (strcmp(leaf_verdict("only_spawns_of: nosuch , middle", false), "") != 0)
+    if (strcmp(leaf_verdict(false, "only_spawns_of: nosuch , middle%s", account()), "") != 0)
         return 12;
-    if (strcmp(leaf_verdict("exclude_spawns_of:nosuch", false), "") != 0)
+    if (strcmp(leaf_verdict(false, "exclude_spawns_of:nosuch%s", account()), "") != 0)
         return 13;
-    if (strcmp(leaf_verdict("only_spawns_of:nosuch", false),
+    if (strcmp(leaf_verdict(false, "only_spawns_of:nosuch%s", account()),
                "only_spawns_of") != 0)
         return 14;
     /* An exec replaces us, so we are not our own ancestor ... */
-    if (strcmp(leaf_verdict("exclude_spawns_of:leaf", false), "") != 0)
+    if (strcmp(leaf_verdict(false, "exclude_spawns_of:leaf%s", account()), "") != 0)
         return 15;
     /* ... but we are the parent of what we spawn. */
-    if (strcmp(leaf_verdict("exclude_spawns_of:leaf", true),
+    if (strcmp(leaf_verdict(true, "exclude_spawns_of:leaf%s", account()),
                "exclude_spawns_of") != 0)
         return 16;
-    if (strcmp(leaf_verdict("only_spawns_of:cronjob", true), "") != 0)
+    if (strcmp(leaf_verdict(true, "only_spawns_of:cronjob%s", account()), "") != 0)
         return 17;
     /* The walk goes up to and including PID 1. */
     f = fopen("/proc/1/comm", "re");
@@ -294,8 +341,9 @@ static int leaf(void)
         return 18;
     fclose(f);
     init_comm[strcspn(init_comm, "\n")] = '\0';
+    /* PID 1 runs as root. */
     snprintf(spec, sizeof(spec), "exclude_spawns_of:%s", init_comm);
-    if (strcmp(leaf_verdict(spec, false), "exclude_spawns_of") != 0)
+    if (strcmp(verdict(spec, exec_of("/bin/true")), "exclude_spawns_of") != 0)
         return 19;
     return 0;
 }
@@ -318,23 +366,56 @@ START_TEST(spawns_of_walks_the_real_process_tree)
 }
 END_TEST
 
+/* A process of nobody's named like root's daemon hides nothing: only an
+ * ancestor running as the rule's account counts (tried as root). */
+static int spoofed_leaf(void)
+{
+    prctl(PR_SET_NAME, "leaf", 0, 0, 0);
+    if (strcmp(verdict("exclude_spawns_of:cronjob", exec_of("/bin/true")),
+               "") != 0)
+        return 1;
+    if (strcmp(verdict("exclude_spawns_of:cronjob@65534",
+                       exec_of("/bin/true")), "exclude_spawns_of") != 0)
+        return 2;
+    if (strcmp(verdict("exclude_spawns_of:cronjob@nobody",
+                       exec_of("/bin/true")), "exclude_spawns_of") != 0)
+        return 3;
+    return 0;
+}
+
+static int spoofed_cronjob(void)
+{
+    prctl(PR_SET_NAME, "cronjob", 0, 0, 0);
+    if (setgid(65534) < 0 || setuid(65534) < 0)
+        return 77;
+    return in_child(spoofed_leaf);
+}
+
+START_TEST(spawns_of_trusts_only_the_rule_s_account)
+{
+    if (geteuid() != 0)
+        return;
+    ck_assert_int_eq(in_child(spoofed_cronjob), 0);
+}
+END_TEST
+
 /* Without /proc nothing is known about the ancestors: log, whatever the
  * filter.  The same spawn event is dropped while /proc is there. */
 static int without_proc(void)
 {
     prctl(PR_SET_NAME, "cronjob", 0, 0, 0);
-    if (strcmp(leaf_verdict("exclude_spawns_of:cronjob", true),
+    if (strcmp(leaf_verdict(true, "exclude_spawns_of:cronjob%s", account()),
                "exclude_spawns_of") != 0 ||
-        strcmp(leaf_verdict("only_spawns_of:nosuch", true),
+        strcmp(leaf_verdict(true, "only_spawns_of:nosuch%s", account()),
                "only_spawns_of") != 0)
         return 1;
     if (unshare(CLONE_NEWNS) < 0 ||
         mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
         mount("none", "/proc", "tmpfs", 0, NULL) < 0)
         return 77;
-    if (strcmp(leaf_verdict("exclude_spawns_of:cronjob", true), "") != 0)
+    if (strcmp(leaf_verdict(true, "exclude_spawns_of:cronjob%s", account()), "") != 0)
         return 2;
-    if (strcmp(leaf_verdict("only_spawns_of:nosuch", true), "") != 0)
+    if (strcmp(leaf_verdict(true, "only_spawns_of:nosuch%s", account()), "") != 0)
         return 3;
     return 0;
 }
@@ -370,6 +451,13 @@ static const struct compile_error compile_errors[] = {
     { "exclude_uid:1, ,2", 15, "exclude_uid: empty argument" },
     { "exclude_uid:1,", 14, "exclude_uid: empty argument" },
     { "exclude_comm:;only_root", 13, "exclude_comm: empty argument" },
+    { "exclude_comm:bin/ls", 13,
+      "exclude_comm: 'bin/ls' is a relative path: give a name or an absolute path" },
+    { "exclude_spawns_of:cron@", 18,
+      "exclude_spawns_of: 'cron@': write NAME@ACCOUNT" },
+    { "exclude_spawns_of:@root", 18,
+      "exclude_spawns_of: '@root': write NAME@ACCOUNT" },
+    { "only_spawns_of:cron@bob", 20, "only_spawns_of: unknown user 'bob'" },
     { "exclude_uid:bob", 12, "exclude_uid: unknown user 'bob'" },
     { "only_uid:0, bob ", 12, "only_uid: unknown user 'bob'" },
     { "exclude_uid:broken", 12,
@@ -607,6 +695,8 @@ Suite *filters_suite(void)
     tcase_add_test(match, only_root);
     tcase_add_test(match, only_tty);
     tcase_add_test(match, exclude_comm_matches_the_basename);
+    tcase_add_test(match, exclude_comm_trusts_only_what_root_owns);
+    tcase_add_test(match, spawns_of_trusts_only_the_rule_s_account);
     tcase_add_test(match, first_drop_wins);
     tcase_add_test(match, spawns_of_walks_the_real_process_tree);
     tcase_add_test(match, spawns_of_logs_without_proc);
