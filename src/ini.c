@@ -100,6 +100,7 @@ static const char *text_of(const struct key *k, cfg_opt_t *opt, char *buf,
         return cfg_opt_getnbool(opt, 0) ? "yes" : "no";
     case KEY_TEXT:
     case KEY_WORD:
+    case KEY_NAME:
         break;
     }
     v = cfg_opt_getnstr(opt, 0);
@@ -126,8 +127,8 @@ static int check_key(cfg_t *cfg, cfg_opt_t *opt)
     }
     *first_line = cfg->line;
     parse.target.warn_ctx = cfg;
-    if (k->compile(&parse.target, text_of(k, opt, number, sizeof(number)),
-                   &d) == 0)
+    if (key_compile(k, &parse.target,
+                    text_of(k, opt, number, sizeof(number)), &d) == 0)
         return 0;
     if (d.column == KEY_NO_COLUMN)
         cfg_error(cfg, "%s: %s", k->name, d.message);
@@ -148,6 +149,7 @@ static cfg_opt_t option_of(const struct key *k)
         return (cfg_opt_t)CFG_BOOL(k->name, cfg_false, CFGF_NONE);
     case KEY_TEXT:
     case KEY_WORD:
+    case KEY_NAME:
         break;
     }
     return (cfg_opt_t)CFG_STR(k->name, NULL, CFGF_NONE);
@@ -447,8 +449,11 @@ void ini_print(const struct cache_file *file, FILE *to)
     for (size_t i = 0; i < KEY_COUNT; i++) {
         const struct key *k = &keys[i];
 
-        k->print(&file->config, &file->sources, value);
-        fprintf(to, "\n# %s\n%s = ", k->doc, k->name);
+        key_print(k, &file->config, &file->sources, value);
+        fprintf(to, "\n# %s", k->doc);
+        if (k->type == KEY_INT)
+            fprintf(to, " (%ld to %ld)", k->min, k->max);
+        fprintf(to, "\n%s = ", k->name);
         if (k->type == KEY_TEXT)
             print_quoted(to, value);
         else

@@ -10,30 +10,28 @@
 
 #include "keys.h"
 
-/* The defaults that are numbers are stated once, as the macros the rest
- * of the code uses; the table holds them as ini text. */
+/* The numeric defaults are stated once, as macros next to their limits;
+ * the table takes them as ini text, so each must be a plain decimal
+ * number (gen-builtin fails the build otherwise). */
 #define TEXT_OF(x) #x
 #define INI_TEXT(x) TEXT_OF(x)
 
-struct name_value {
-    const char *name;
-    int value;
+/* As struct output_config keeps a facility: its number, the LOG_ code
+ * shifted back. */
+static const struct key_name facilities[] = {
+    { "auth", LOG_AUTH >> 3 },     { "authpriv", LOG_AUTHPRIV >> 3 },
+    { "cron", LOG_CRON >> 3 },     { "daemon", LOG_DAEMON >> 3 },
+    { "ftp", LOG_FTP >> 3 },       { "lpr", LOG_LPR >> 3 },
+    { "mail", LOG_MAIL >> 3 },     { "news", LOG_NEWS >> 3 },
+    { "syslog", LOG_SYSLOG >> 3 }, { "user", LOG_USER >> 3 },
+    { "uucp", LOG_UUCP >> 3 },     { "local0", LOG_LOCAL0 >> 3 },
+    { "local1", LOG_LOCAL1 >> 3 }, { "local2", LOG_LOCAL2 >> 3 },
+    { "local3", LOG_LOCAL3 >> 3 }, { "local4", LOG_LOCAL4 >> 3 },
+    { "local5", LOG_LOCAL5 >> 3 }, { "local6", LOG_LOCAL6 >> 3 },
+    { "local7", LOG_LOCAL7 >> 3 }, { NULL, 0 },
 };
 
-static const struct name_value facilities[] = {
-    { "auth", LOG_AUTH },     { "authpriv", LOG_AUTHPRIV },
-    { "cron", LOG_CRON },     { "daemon", LOG_DAEMON },
-    { "ftp", LOG_FTP },       { "lpr", LOG_LPR },
-    { "mail", LOG_MAIL },     { "news", LOG_NEWS },
-    { "syslog", LOG_SYSLOG }, { "user", LOG_USER },
-    { "uucp", LOG_UUCP },     { "local0", LOG_LOCAL0 },
-    { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
-    { "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },
-    { "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 },
-    { "local7", LOG_LOCAL7 }, { NULL, 0 },
-};
-
-static const struct name_value levels[] = {
+static const struct key_name levels[] = {
     { "emerg", LOG_EMERG },   { "alert", LOG_ALERT },
     { "crit", LOG_CRIT },     { "err", LOG_ERR },
     { "warning", LOG_WARNING }, { "notice", LOG_NOTICE },
@@ -41,19 +39,19 @@ static const struct name_value levels[] = {
     { NULL, 0 },
 };
 
-static const struct name_value output_formats[] = {
+static const struct key_name output_formats[] = {
     { "text", OUTPUT_FORMAT_TEXT }, { "json", OUTPUT_FORMAT_JSON },
     { NULL, 0 },
 };
 
-/* What libconfuse accepts for a boolean, in the spelling it returns. */
-static const struct name_value booleans[] = {
+/* What libconfuse accepts for a boolean; the first of each is shown. */
+static const struct key_name booleans[] = {
     { "yes", 1 }, { "no", 0 },   { "true", 1 }, { "false", 0 },
     { "on", 1 },  { "off", 0 },  { NULL, 0 },
 };
 
 /* Accepts "authpriv", "AUTHPRIV" and snoopy's "LOG_AUTHPRIV". */
-static int lookup_name(const struct name_value *table, const char *name)
+static int lookup_name(const struct key_name *table, const char *name)
 {
     if (strncasecmp(name, "LOG_", 4) == 0)
         name += 4;
@@ -63,7 +61,7 @@ static int lookup_name(const struct name_value *table, const char *name)
     return -1;
 }
 
-static const char *name_of(const struct name_value *table, int value)
+static const char *name_of(const struct key_name *table, int value)
 {
     for (; table->name != NULL; table++)
         if (table->value == value)
@@ -71,7 +69,7 @@ static const char *name_of(const struct name_value *table, int value)
     return "?";
 }
 
-static int fail_named(struct diag *d, const struct name_value *table,
+static int fail_named(struct diag *d, const struct key_name *table,
                       const char *text)
 {
     char names[256];
@@ -93,43 +91,23 @@ static void copy_text(char *dst, size_t size, const char *text)
     memcpy(dst, text, strlen(text));
 }
 
-/* Keeps the ini text of a compiled value, for `execlog show`. */
-static int keep_source(const struct key_target *t, size_t offset,
-                       const char *text, struct diag *d)
-{
-    if (strlen(text) >= CONFIG_SOURCE_MAX)
-        return diag_fail(d, KEY_NO_COLUMN, "longer than %d bytes",
-                         CONFIG_SOURCE_MAX - 1);
-    if (t->sources != NULL)
-        copy_text((char *)t->sources + offset, CONFIG_SOURCE_MAX, text);
-    return 0;
-}
-
-#define SOURCE(field) offsetof(struct config_sources, field)
-
 static int compile_message_format(const struct key_target *t,
                                   const char *text, struct diag *d)
 {
-    int r = format_compile(&t->config->format, text, d);
-
-    return r < 0 ? r : keep_source(t, SOURCE(message_format), text, d);
+    return format_compile(&t->config->format, text, d);
 }
 
 static int compile_filter_chain(const struct key_target *t, const char *text,
                                 struct diag *d)
 {
-    int r = filter_chain_compile(&t->config->filters, text, t->resolve_user,
-                                 d, t->warn, t->warn_ctx);
-
-    return r < 0 ? r : keep_source(t, SOURCE(filter_chain), text, d);
+    return filter_chain_compile(&t->config->filters, text, t->resolve_user,
+                                d, t->warn, t->warn_ctx);
 }
 
 static int compile_redact(const struct key_target *t, const char *text,
                           struct diag *d)
 {
-    int r = redact_compile(&t->config->redact, text, d);
-
-    return r < 0 ? r : keep_source(t, SOURCE(redact), text, d);
+    return redact_compile(&t->config->redact, text, d);
 }
 
 /* NAME or NAME:ARGUMENT. */
@@ -152,7 +130,7 @@ static int compile_output(const struct key_target *t, const char *text,
                          colon != NULL ? "takes no argument, or its path is "
                                          "not absolute or too long"
                                        : "needs an absolute path: NAME:/PATH");
-    return keep_source(t, SOURCE(output), text, d);
+    return 0;
 }
 
 static int compile_output_format(const struct key_target *t,
@@ -161,7 +139,7 @@ static int compile_output_format(const struct key_target *t,
     int v;
 
     /* Exact names only, unlike the syslog ones: no snoopy spelling to
-     * accept, and one spelling keeps `execlog show` the same as the ini. */
+     * accept. */
     for (v = 0; output_formats[v].name != NULL; v++)
         if (strcmp(output_formats[v].name, text) == 0)
             break;
@@ -188,190 +166,69 @@ static int compile_ident(const struct key_target *t, const char *text,
     return 0;
 }
 
-static int compile_facility(const struct key_target *t, const char *text,
-                            struct diag *d)
+static void print_output_format(const struct config *c, char *buf)
 {
-    int v = lookup_name(facilities, text);
-
-    if (v < 0)
-        return fail_named(d, facilities, text);
-    t->config->output.facility = (uint8_t)(v >> 3);
-    return 0;
+    snprintf(buf, KEY_VALUE_MAX, "%s",
+             name_of(output_formats, c->output_format));
 }
 
-static int compile_level(const struct key_target *t, const char *text,
-                         struct diag *d)
+static void print_ident(const struct config *c, char *buf)
 {
-    int v = lookup_name(levels, text);
-
-    if (v < 0)
-        return fail_named(d, levels, text);
-    t->config->output.level = (uint8_t)v;
-    return 0;
+    snprintf(buf, KEY_VALUE_MAX, "%s", c->output.ident);
 }
 
-static int compile_error_logging(const struct key_target *t,
-                                 const char *text, struct diag *d)
-{
-    int v = lookup_name(booleans, text);
-
-    if (v < 0)
-        return diag_fail(d, KEY_NO_COLUMN, "'%s' is not yes or no", text);
-    t->config->error_logging = (uint8_t)v;
-    return 0;
-}
-
-static int compile_range(const char *text, long min, long max, uint32_t *dst,
-                         struct diag *d)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || errno != 0)
-        return diag_fail(d, KEY_NO_COLUMN, "'%s' is not a number", text);
-    if (v < min || v > max)
-        return diag_fail(d, KEY_NO_COLUMN, "%ld is out of range (%ld to %ld)",
-                         v, min, max);
-    *dst = (uint32_t)v;
-    return 0;
-}
-
-static int compile_max_arg(const struct key_target *t, const char *text,
-                           struct diag *d)
-{
-    return compile_range(text, MIN_ARG_LENGTH, MAX_ARG_LENGTH,
-                         &t->config->max_arg_length, d);
-}
-
-static int compile_max_message(const struct key_target *t, const char *text,
-                               struct diag *d)
-{
-    return compile_range(text, MIN_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH,
-                         &t->config->max_message_length, d);
-}
-
-static int compile_timeout(const struct key_target *t, const char *text,
-                           struct diag *d)
-{
-    return compile_range(text, 0, MAX_SEND_TIMEOUT_MS,
-                         &t->config->output.send_timeout_ms, d);
-}
-
-/* Printers: the inverse of each compiler, as ini text. */
-static void print_text(char *buf, const char *text)
-{
-    snprintf(buf, KEY_VALUE_MAX, "%s", text);
-}
-
-static void print_message_format(const struct config *c,
-                                 const struct config_sources *s, char *buf)
-{
-    print_text(buf, s->message_format);
-}
-
-static void print_filter_chain(const struct config *c,
-                               const struct config_sources *s, char *buf)
-{
-    print_text(buf, s->filter_chain);
-}
-
-static void print_redact(const struct config *c,
-                         const struct config_sources *s, char *buf)
-{
-    print_text(buf, s->redact);
-}
-
-static void print_output(const struct config *c,
-                         const struct config_sources *s, char *buf)
-{
-    print_text(buf, s->output);
-}
-
-static void print_output_format(const struct config *c,
-                                const struct config_sources *s, char *buf)
-{
-    print_text(buf, name_of(output_formats, c->output_format));
-}
-
-static void print_ident(const struct config *c,
-                        const struct config_sources *s, char *buf)
-{
-    print_text(buf, c->output.ident);
-}
-
-static void print_facility(const struct config *c,
-                           const struct config_sources *s, char *buf)
-{
-    print_text(buf, name_of(facilities, c->output.facility << 3));
-}
-
-static void print_level(const struct config *c,
-                        const struct config_sources *s, char *buf)
-{
-    print_text(buf, name_of(levels, c->output.level));
-}
-
-static void print_error_logging(const struct config *c,
-                                const struct config_sources *s, char *buf)
-{
-    print_text(buf, name_of(booleans, c->error_logging));
-}
-
-static void print_max_arg(const struct config *c,
-                          const struct config_sources *s, char *buf)
-{
-    snprintf(buf, KEY_VALUE_MAX, "%u", c->max_arg_length);
-}
-
-static void print_max_message(const struct config *c,
-                              const struct config_sources *s, char *buf)
-{
-    snprintf(buf, KEY_VALUE_MAX, "%u", c->max_message_length);
-}
-
-static void print_timeout(const struct config *c,
-                          const struct config_sources *s, char *buf)
-{
-    snprintf(buf, KEY_VALUE_MAX, "%u", c->output.send_timeout_ms);
-}
+#define CONFIG_AT(member) offsetof(struct config, member)
+#define SOURCE_AT(member) offsetof(struct config_sources, member)
 
 /* In the order `execlog show` prints them. */
 const struct key keys[KEY_COUNT] = {
-    { "message_format", KEY_TEXT, DEFAULT_MESSAGE_FORMAT,
-      compile_message_format, print_message_format,
-      "What a line says: text and %{placeholders}" },
-    { "filter_chain", KEY_TEXT, "", compile_filter_chain, print_filter_chain,
-      "Filters that drop commands, separated by ';'; empty: log all" },
-    { "output", KEY_TEXT, "devlog", compile_output, print_output,
-      "Where lines go: devlog, journald, socket:PATH, file:PATH, stdout, "
-      "stderr or devnull" },
-    { "output_format", KEY_WORD, "text", compile_output_format,
-      print_output_format, "text (the message_format line) or json (one object per command)" },
-    { "syslog_ident", KEY_WORD, "execlog", compile_ident, print_ident,
-      "Syslog tag of the lines" },
-    { "syslog_facility", KEY_WORD, "authpriv", compile_facility,
-      print_facility, "Syslog facility of the lines" },
-    { "syslog_level", KEY_WORD, "info", compile_level, print_level,
-      "Syslog level of the lines" },
-    { "error_logging", KEY_BOOL, "yes", compile_error_logging,
-      print_error_logging,
-      "Log an unusable cache and undelivered lines, once per process" },
-    { "max_arg_length", KEY_INT, INI_TEXT(DEFAULT_MAX_ARG_LENGTH),
-      compile_max_arg, print_max_arg,
-      "Longer arguments are cut (bytes, " INI_TEXT(MIN_ARG_LENGTH) " to "
-      INI_TEXT(MAX_ARG_LENGTH) ")" },
-    { "max_message_length", KEY_INT, INI_TEXT(DEFAULT_MAX_MESSAGE_LENGTH),
-      compile_max_message, print_max_message,
-      "Longer messages are cut (bytes, " INI_TEXT(MIN_MESSAGE_LENGTH) " to "
-      INI_TEXT(MAX_MESSAGE_LENGTH) ")" },
-    { "send_timeout_ms", KEY_INT, INI_TEXT(DEFAULT_SEND_TIMEOUT_MS),
-      compile_timeout, print_timeout,
-      "Longest wait for room in a full queue, per command (0 to "
-      INI_TEXT(MAX_SEND_TIMEOUT_MS) ")" },
-    { "redact", KEY_TEXT, redact_default_spec, compile_redact, print_redact,
-      "Secrets masked on command lines: defaults, none, or rules" },
+    { .name = "message_format", .type = KEY_TEXT,
+      .default_text = DEFAULT_MESSAGE_FORMAT,
+      .compile = compile_message_format, .at = SOURCE_AT(message_format),
+      .doc = "What a line says: text and %{placeholders}" },
+    { .name = "filter_chain", .type = KEY_TEXT, .default_text = "",
+      .compile = compile_filter_chain, .at = SOURCE_AT(filter_chain),
+      .doc = "Filters that drop commands, separated by ';'; empty: log "
+             "all" },
+    { .name = "output", .type = KEY_TEXT, .default_text = "devlog",
+      .compile = compile_output, .at = SOURCE_AT(output),
+      .doc = "Where lines go: devlog, journald, socket:PATH, file:PATH, "
+             "stdout, stderr or devnull" },
+    { .name = "output_format", .type = KEY_WORD, .default_text = "text",
+      .compile = compile_output_format, .print = print_output_format,
+      .doc = "text (the message_format line) or json (one object per "
+             "command)" },
+    { .name = "syslog_ident", .type = KEY_WORD, .default_text = "execlog",
+      .compile = compile_ident, .print = print_ident,
+      .doc = "Syslog tag of the lines" },
+    { .name = "syslog_facility", .type = KEY_NAME, .default_text = "authpriv",
+      .at = CONFIG_AT(output.facility), .names = facilities,
+      .doc = "Syslog facility of the lines" },
+    { .name = "syslog_level", .type = KEY_NAME, .default_text = "info",
+      .at = CONFIG_AT(output.level), .names = levels,
+      .doc = "Syslog level of the lines" },
+    { .name = "error_logging", .type = KEY_BOOL, .default_text = "yes",
+      .at = CONFIG_AT(error_logging), .names = booleans,
+      .doc = "Log an unusable cache and undelivered lines, once per "
+             "process" },
+    { .name = "max_arg_length", .type = KEY_INT,
+      .default_text = INI_TEXT(DEFAULT_MAX_ARG_LENGTH),
+      .at = CONFIG_AT(max_arg_length),
+      .min = MIN_ARG_LENGTH, .max = MAX_ARG_LENGTH,
+      .doc = "Arguments longer than this many bytes are cut" },
+    { .name = "max_message_length", .type = KEY_INT,
+      .default_text = INI_TEXT(DEFAULT_MAX_MESSAGE_LENGTH),
+      .at = CONFIG_AT(max_message_length),
+      .min = MIN_MESSAGE_LENGTH, .max = MAX_MESSAGE_LENGTH,
+      .doc = "Messages longer than this many bytes are cut" },
+    { .name = "send_timeout_ms", .type = KEY_INT,
+      .default_text = INI_TEXT(DEFAULT_SEND_TIMEOUT_MS),
+      .at = CONFIG_AT(output.send_timeout_ms),
+      .min = 0, .max = MAX_SEND_TIMEOUT_MS,
+      .doc = "Longest wait in ms for room in a full queue, per command" },
+    { .name = "redact", .type = KEY_TEXT, .default_text = redact_default_spec,
+      .compile = compile_redact, .at = SOURCE_AT(redact),
+      .doc = "Secrets masked on command lines: defaults, none, or rules" },
 };
 
 const struct key *key_find(const char *name)
@@ -380,6 +237,90 @@ const struct key *key_find(const char *name)
         if (strcmp(keys[i].name, name) == 0)
             return &keys[i];
     return NULL;
+}
+
+static int compile_number(const struct key *k, struct config *c,
+                          const char *text, struct diag *d)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || errno != 0)
+        return diag_fail(d, KEY_NO_COLUMN, "'%s' is not a number", text);
+    if (v < k->min || v > k->max)
+        return diag_fail(d, KEY_NO_COLUMN, "%ld is out of range (%ld to %ld)",
+                         v, k->min, k->max);
+    *(uint32_t *)(void *)((char *)c + k->at) = (uint32_t)v;
+    return 0;
+}
+
+/* A name (any case, with or without snoopy's LOG_), kept as its number. */
+static int compile_name(const struct key *k, struct config *c,
+                        const char *text, struct diag *d)
+{
+    int v = lookup_name(k->names, text);
+
+    if (v < 0)
+        return fail_named(d, k->names, text);
+    *((uint8_t *)c + k->at) = (uint8_t)v;
+    return 0;
+}
+
+/* The text is kept after it compiled, for `execlog show`. */
+static int compile_text(const struct key *k, const struct key_target *t,
+                        const char *text, struct diag *d)
+{
+    int r = k->compile(t, text, d);
+
+    if (r < 0)
+        return r;
+    if (strlen(text) >= CONFIG_SOURCE_MAX)
+        return diag_fail(d, KEY_NO_COLUMN, "longer than %d bytes",
+                         CONFIG_SOURCE_MAX - 1);
+    if (t->sources != NULL)
+        copy_text((char *)t->sources + k->at, CONFIG_SOURCE_MAX, text);
+    return 0;
+}
+
+int key_compile(const struct key *k, const struct key_target *t,
+                const char *text, struct diag *d)
+{
+    switch (k->type) {
+    case KEY_TEXT:
+        return compile_text(k, t, text, d);
+    case KEY_WORD:
+        return k->compile(t, text, d);
+    case KEY_INT:
+        return compile_number(k, t->config, text, d);
+    case KEY_NAME:
+    case KEY_BOOL:
+        return compile_name(k, t->config, text, d);
+    }
+    return diag_fail(d, KEY_NO_COLUMN, "key of no known type");
+}
+
+void key_print(const struct key *k, const struct config *c,
+               const struct config_sources *s, char *buf)
+{
+    const char *at = (const char *)c + k->at;
+
+    switch (k->type) {
+    case KEY_TEXT:
+        snprintf(buf, KEY_VALUE_MAX, "%s", (const char *)s + k->at);
+        break;
+    case KEY_WORD:
+        k->print(c, buf);
+        break;
+    case KEY_INT:
+        snprintf(buf, KEY_VALUE_MAX, "%u", *(const uint32_t *)(const void *)at);
+        break;
+    case KEY_NAME:
+    case KEY_BOOL:
+        snprintf(buf, KEY_VALUE_MAX, "%s", name_of(k->names, *at));
+        break;
+    }
 }
 
 int keys_compile_defaults(struct config *cfg, struct config_sources *sources,
@@ -391,7 +332,7 @@ int keys_compile_defaults(struct config *cfg, struct config_sources *sources,
     if (sources != NULL)
         memset(sources, 0, sizeof(*sources));
     for (size_t i = 0; i < KEY_COUNT; i++) {
-        int r = keys[i].compile(&t, keys[i].default_text, d);
+        int r = key_compile(&keys[i], &t, keys[i].default_text, d);
 
         if (r < 0) {
             *failed = &keys[i];

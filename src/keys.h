@@ -20,9 +20,16 @@
 /* How a value is written in the ini (and which libconfuse type reads it). */
 enum key_type {
     KEY_TEXT,   /* any text, kept in the sources; shown in double quotes */
-    KEY_WORD,   /* one word (a name); shown as it is */
-    KEY_INT,    /* a number; compilers get it in decimal */
-    KEY_BOOL,   /* compilers get "yes" or "no" */
+    KEY_WORD,   /* one word; shown as it is */
+    KEY_NAME,   /* one of the key's names, kept as a number; shown as it is */
+    KEY_INT,    /* a number in a range; compiled as decimal text */
+    KEY_BOOL,   /* compiled as "yes" or "no" (or true/false, on/off) */
+};
+
+/* A name a value may take, and the number compiled for it. */
+struct key_name {
+    const char *name;
+    int value;
 };
 
 /* Where a compiler puts a value, and what it may call. */
@@ -39,21 +46,27 @@ struct key_target {
 /* d->column of a message about the whole value rather than a place in it. */
 #define KEY_NO_COLUMN ((size_t)-1)
 
-/* The longest value a printer writes (a source, with its NUL). */
+/* The longest value key_print writes (a source, with its NUL). */
 #define KEY_VALUE_MAX CONFIG_SOURCE_MAX
 
 struct key {
     const char *name;
     enum key_type type;
     const char *default_text;   /* as it would be written in the ini */
-    /* 0, or -EINVAL with d filled (column KEY_NO_COLUMN or a byte offset
-     * in text); the message does not repeat the key's name. */
+    /* KEY_TEXT and KEY_WORD: compiles text into t; 0, or -EINVAL with d
+     * filled (column KEY_NO_COLUMN or a byte offset in text), the message
+     * not repeating the key's name. */
     int (*compile)(const struct key_target *t, const char *text,
                    struct diag *d);
-    /* The value in force as ini text, unquoted, into buf (KEY_VALUE_MAX
-     * bytes). */
-    void (*print)(const struct config *c, const struct config_sources *s,
-                  char *buf);
+    /* KEY_WORD: the value in force as ini text into buf (KEY_VALUE_MAX). */
+    void (*print)(const struct config *c, char *buf);
+    /* KEY_TEXT: offset of its text in struct config_sources, which
+     * `execlog show` prints back; KEY_INT: of its uint32_t in struct
+     * config; KEY_NAME and KEY_BOOL: of its uint8_t there. */
+    size_t at;
+    long min, max;              /* KEY_INT */
+    /* KEY_NAME and KEY_BOOL: the names and the numbers they stand for. */
+    const struct key_name *names;
     const char *doc;            /* one line, printed by `execlog show` */
 };
 
@@ -62,6 +75,16 @@ extern const struct key keys[KEY_COUNT];
 
 /* The key called name, or NULL. */
 const struct key *key_find(const char *name);
+
+/* Compiles text as the value of k into t: 0, or -EINVAL with d (as
+ * struct key's compile says). */
+int key_compile(const struct key *k, const struct key_target *t,
+                const char *text, struct diag *d);
+
+/* The value of k in c and s, as ini text (unquoted), into buf
+ * (KEY_VALUE_MAX bytes). */
+void key_print(const struct key *k, const struct config *c,
+               const struct config_sources *s, char *buf);
 
 /* Compiles every key's default into cfg (and sources, unless NULL), from
  * zero bytes, so that equal configurations are equal byte for byte.  0,
