@@ -177,7 +177,13 @@ static void print_ident(const struct config *c, char *buf)
     snprintf(buf, KEY_VALUE_MAX, "%s", c->output.ident);
 }
 
-#define CONFIG_AT(member) offsetof(struct config, member)
+/* Where a key's value lives.  A member of struct config must have the
+ * size its type's compiler writes (a negative array size otherwise). */
+#define CONFIG_AT(member, size)                                            \
+    (offsetof(struct config, member) +                                     \
+     0 * sizeof(char[sizeof(((struct config *)0)->member) == (size) ? 1 : -1]))
+#define U32_AT(member) CONFIG_AT(member, sizeof(uint32_t))
+#define U8_AT(member) CONFIG_AT(member, sizeof(uint8_t))
 #define SOURCE_AT(member) offsetof(struct config_sources, member)
 
 /* In the order `execlog show` prints them. */
@@ -202,31 +208,32 @@ const struct key keys[KEY_COUNT] = {
       .compile = compile_ident, .print = print_ident,
       .doc = "Syslog tag of the lines" },
     { .name = "syslog_facility", .type = KEY_NAME, .default_text = "authpriv",
-      .at = CONFIG_AT(output.facility), .names = facilities,
+      .at = U8_AT(output.facility), .names = facilities,
       .doc = "Syslog facility of the lines" },
     { .name = "syslog_level", .type = KEY_NAME, .default_text = "info",
-      .at = CONFIG_AT(output.level), .names = levels,
+      .at = U8_AT(output.level), .names = levels,
       .doc = "Syslog level of the lines" },
     { .name = "error_logging", .type = KEY_BOOL, .default_text = "yes",
-      .at = CONFIG_AT(error_logging), .names = booleans,
+      .at = U8_AT(error_logging), .names = booleans,
       .doc = "Log an unusable cache and undelivered lines, once per "
              "process" },
     { .name = "max_arg_length", .type = KEY_INT,
       .default_text = INI_TEXT(DEFAULT_MAX_ARG_LENGTH),
-      .at = CONFIG_AT(max_arg_length),
+      .at = U32_AT(max_arg_length),
       .min = MIN_ARG_LENGTH, .max = MAX_ARG_LENGTH,
       .doc = "Arguments longer than this many bytes are cut" },
     { .name = "max_message_length", .type = KEY_INT,
       .default_text = INI_TEXT(DEFAULT_MAX_MESSAGE_LENGTH),
-      .at = CONFIG_AT(max_message_length),
+      .at = U32_AT(max_message_length),
       .min = MIN_MESSAGE_LENGTH, .max = MAX_MESSAGE_LENGTH,
       .doc = "Messages longer than this many bytes are cut" },
     { .name = "send_timeout_ms", .type = KEY_INT,
       .default_text = INI_TEXT(DEFAULT_SEND_TIMEOUT_MS),
-      .at = CONFIG_AT(output.send_timeout_ms),
+      .at = U32_AT(output.send_timeout_ms),
       .min = 0, .max = MAX_SEND_TIMEOUT_MS,
       .doc = "Longest wait in ms for room in a full queue, per command" },
-    { .name = "redact", .type = KEY_TEXT, .default_text = redact_default_spec,
+    { .name = "redact", .type = KEY_TEXT,
+      .default_text = redact_default_spec,
       .compile = compile_redact, .at = SOURCE_AT(redact),
       .doc = "Secrets masked on command lines: defaults, none, or rules" },
 };
@@ -252,7 +259,7 @@ static int compile_number(const struct key *k, struct config *c,
     if (v < k->min || v > k->max)
         return diag_fail(d, KEY_NO_COLUMN, "%ld is out of range (%ld to %ld)",
                          v, k->min, k->max);
-    *(uint32_t *)(void *)((char *)c + k->at) = (uint32_t)v;
+    memcpy((char *)c + k->at, &(uint32_t){ (uint32_t)v }, sizeof(uint32_t));
     return 0;
 }
 
@@ -305,6 +312,7 @@ void key_print(const struct key *k, const struct config *c,
                const struct config_sources *s, char *buf)
 {
     const char *at = (const char *)c + k->at;
+    uint32_t number;
 
     switch (k->type) {
     case KEY_TEXT:
@@ -314,11 +322,13 @@ void key_print(const struct key *k, const struct config *c,
         k->print(c, buf);
         break;
     case KEY_INT:
-        snprintf(buf, KEY_VALUE_MAX, "%u", *(const uint32_t *)(const void *)at);
+        memcpy(&number, at, sizeof(number));
+        snprintf(buf, KEY_VALUE_MAX, "%u", number);
         break;
     case KEY_NAME:
     case KEY_BOOL:
-        snprintf(buf, KEY_VALUE_MAX, "%s", name_of(k->names, *at));
+        snprintf(buf, KEY_VALUE_MAX, "%s",
+                 name_of(k->names, *(const uint8_t *)at));
         break;
     }
 }
