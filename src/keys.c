@@ -187,7 +187,7 @@ static void print_ident(const struct config *c, char *buf)
 #define SOURCE_AT(member) offsetof(struct config_sources, member)
 
 /* In the order `execlog show` prints them. */
-const struct key keys[KEY_COUNT] = {
+static const struct key table[] = {
     { .name = "message_format", .type = KEY_TEXT,
       .default_text = DEFAULT_MESSAGE_FORMAT,
       .compile = compile_message_format, .at = SOURCE_AT(message_format),
@@ -237,6 +237,11 @@ const struct key keys[KEY_COUNT] = {
       .compile = compile_redact, .at = SOURCE_AT(redact),
       .doc = "Secrets masked on command lines: defaults, none, or rules" },
 };
+
+/* KEY_COUNT sizes ini.c's arrays: a row added or removed must change it. */
+_Static_assert(sizeof(table) / sizeof(table[0]) == KEY_COUNT,
+               "KEY_COUNT is not the number of keys in the table");
+const struct key *const keys = table;
 
 const struct key *key_find(const char *name)
 {

@@ -1,6 +1,7 @@
-/* The ini keys, each described once: name, type, default, the function
- * that compiles a value into the configuration, the one that prints it
- * back, and a line of documentation.
+/* The ini keys, each described once: name, type, default, how a value
+ * compiles into the configuration and prints back (a function of its own,
+ * or the type's, given where the value lives and its range or names), and
+ * a line of documentation.
  *
  * Everything about a key is derived from this table: libconfuse's options
  * and the validation of each value (ini.c), what `execlog show` prints
@@ -70,8 +71,9 @@ struct key {
     const char *doc;            /* one line, printed by `execlog show` */
 };
 
+/* The table: KEY_COUNT keys. */
 #define KEY_COUNT 12
-extern const struct key keys[KEY_COUNT];
+extern const struct key *const keys;
 
 /* The key called name, or NULL. */
 const struct key *key_find(const char *name);
