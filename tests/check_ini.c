@@ -2,8 +2,8 @@
  * documents them: an ini that sets nothing compiles to exactly the
  * built-in configuration the library uses without a cache (src/builtin.c,
  * made by gen-builtin); the shipped etc/execlog.ini lists every key with
- * its default and execlog.ini(5) names every key, so that neither drifts
- * from the table; execlog show's text loads back. */
+ * its default and execlog.ini(5) names every key and its default, so that
+ * neither drifts from the table; execlog show's text loads back. */
 #include "config.h"
 
 #include <check.h>
@@ -186,24 +186,33 @@ START_TEST(shipped_ini_shows_every_default)
 }
 END_TEST
 
-/* name as a word of a request line (.B, .BR, ...) of the KEYS section. */
-static bool names_key(const char *section, const char *name)
+static bool word_char(char c)
 {
-    size_t len = strlen(name);
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
 
-    for (const char *p = section; (p = strstr(p, name)) != NULL; p += len) {
+/* word, not inside a longer one, in section; with request, on a request
+ * line (.B, .BR, ...), where the man page names a key. */
+static bool has_word(const char *section, const char *word, bool request)
+{
+    size_t len = strlen(word);
+
+    for (const char *p = section; (p = strstr(p, word)) != NULL; p += len) {
         const char *bol = p;
 
         while (bol > section && bol[-1] != '\n')
             bol--;
-        if (bol[0] == '.' && strchr(" \"", p[-1]) != NULL &&
-            strchr(" \"\n", p[len]) != NULL)
+        if ((!request || bol[0] == '.') && !word_char(p[-1]) &&
+            !word_char(p[len]))
             return true;
     }
     return false;
 }
 
-START_TEST(man_page_names_every_key)
+/* Every key is named in the KEYS section, with its default (where it
+ * has one to write): a default changed in the table alone fails. */
+START_TEST(man_page_names_every_key_and_default)
 {
     char *text = read_source("doc/execlog.ini.5");
     char *section = strstr(text, "\n.SH KEYS\n"), *end;
@@ -212,9 +221,16 @@ START_TEST(man_page_names_every_key)
     end = strstr(section + 1, "\n.SH ");
     if (end != NULL)
         *end = '\0';
-    for (size_t i = 0; i < KEY_COUNT; i++)
-        ck_assert_msg(names_key(section, keys[i].name), "execlog.ini(5): "
-                      "no .B %s in KEYS", keys[i].name);
+    for (size_t i = 0; i < KEY_COUNT; i++) {
+        const struct key *k = &keys[i];
+
+        ck_assert_msg(has_word(section, k->name, true), "execlog.ini(5): "
+                      "no .B %s in KEYS", k->name);
+        ck_assert_msg(k->default_text[0] == '\0' ||
+                      has_word(section, k->default_text, false),
+                      "execlog.ini(5): %s's default '%s' is not in KEYS",
+                      k->name, k->default_text);
+    }
     free(text);
 }
 END_TEST
@@ -231,7 +247,7 @@ int main(void)
     tcase_add_test(tc, empty_file_is_the_builtin);
     tcase_add_test(tc, shown_defaults_load_back);
     tcase_add_test(tc, shipped_ini_shows_every_default);
-    tcase_add_test(tc, man_page_names_every_key);
+    tcase_add_test(tc, man_page_names_every_key_and_default);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
