@@ -1,5 +1,6 @@
-/* The compile side of the cache: the built-in defaults and the writer that
- * `execlog reload` installs the compiled configuration with. */
+/* The compile side of the cache: the writer that `execlog reload`
+ * installs the compiled configuration with.  (The built-in defaults,
+ * config_defaults, come from the table of ini keys: keys.c.) */
 #include "config.h"
 
 #include <errno.h>
@@ -10,25 +11,6 @@
 #include <unistd.h>
 
 #include "cache.h"
-
-int config_defaults(struct config *cfg)
-{
-    struct diag d;
-    int r;
-
-    memset(cfg, 0, sizeof(*cfg));
-    output_config_defaults(&cfg->output);
-    cfg->max_arg_length = DEFAULT_MAX_ARG_LENGTH;
-    cfg->max_message_length = DEFAULT_MAX_MESSAGE_LENGTH;
-    cfg->output_format = OUTPUT_FORMAT_TEXT;
-    /* A cache that exists but cannot be used means the operator's rules
-     * are not in force: say so unless told not to. */
-    cfg->error_logging = 1;
-    r = format_compile(&cfg->format, DEFAULT_MESSAGE_FORMAT, &d);
-    if (r == 0)
-        r = redact_compile(&cfg->redact, redact_default_spec, &d);
-    return r;
-}
 
 static int write_all(int fd, const void *buf, size_t size)
 {

@@ -79,8 +79,10 @@ struct cache_file {
     struct config_sources sources;
 };
 
-/* Fills cfg with the built-in defaults.  Returns 0, or a negative errno if
- * a built-in value does not compile (a bug caught by the unit tests). */
+/* Fills cfg with the built-in defaults: each ini key's default, compiled
+ * as if read from the ini (keys.c, from the table of keys).  Returns 0, or
+ * a negative errno if a default does not compile (a bug: src/gen-builtin
+ * then fails the build). */
 int config_defaults(struct config *cfg);
 
 /* 0 if every index, offset and range in cfg is valid, else -EINVAL. */

@@ -124,7 +124,7 @@ static int cmd_show(void)
         printf("# in force: %s, compiled from %s\n", cache_path,
                file.header.ini_path);
     }
-    if (r != 0 && ini_defaults(&file) < 0)
+    if (r != 0 && ini_defaults(&file, stderr) < 0)
         return EXIT_INVALID;
     ini_print(&file, stdout);
     return r < 0 ? EXIT_INVALID : EXIT_OK;

@@ -9,85 +9,47 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syslog.h>
 #include <unistd.h>
 
 #include "ini.h"
-
-struct name_value {
-    const char *name;
-    int value;
-};
-
-static const struct name_value facilities[] = {
-    { "auth", LOG_AUTH },     { "authpriv", LOG_AUTHPRIV },
-    { "cron", LOG_CRON },     { "daemon", LOG_DAEMON },
-    { "ftp", LOG_FTP },       { "lpr", LOG_LPR },
-    { "mail", LOG_MAIL },     { "news", LOG_NEWS },
-    { "syslog", LOG_SYSLOG }, { "user", LOG_USER },
-    { "uucp", LOG_UUCP },     { "local0", LOG_LOCAL0 },
-    { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
-    { "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },
-    { "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 },
-    { "local7", LOG_LOCAL7 }, { NULL, 0 },
-};
-
-static const struct name_value levels[] = {
-    { "emerg", LOG_EMERG },   { "alert", LOG_ALERT },
-    { "crit", LOG_CRIT },     { "err", LOG_ERR },
-    { "warning", LOG_WARNING }, { "notice", LOG_NOTICE },
-    { "info", LOG_INFO },     { "debug", LOG_DEBUG },
-    { NULL, 0 },
-};
-
-/* Accepts "authpriv", "AUTHPRIV" and snoopy's "LOG_AUTHPRIV". */
-static int lookup_name(const struct name_value *table, const char *name)
-{
-    if (strncasecmp(name, "LOG_", 4) == 0)
-        name += 4;
-    for (; table->name != NULL; table++)
-        if (strcasecmp(table->name, name) == 0)
-            return table->value;
-    return -1;
-}
-
-static void list_names(const struct name_value *table, char *buf, size_t size)
-{
-    size_t used = 0;
-
-    buf[0] = '\0';
-    for (; table->name != NULL && used < size; table++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s",
-                                 used ? ", " : "", table->name);
-}
+#include "keys.h"
 
 /* State of one parse, for the libconfuse callbacks, which get no context
  * pointer. */
 static struct {
     const char *path;
     FILE *diag;
-    struct cache_file *out;
+    struct key_target target;
     bool reported;
+    int first_line[KEY_COUNT];   /* of each key's setting; 0 while none */
 } parse;
+
+/* "a, b, c": the names of the keys, for a hint. */
+static const char *key_names(void)
+{
+    static char names[KEY_COUNT * 24];
+    size_t used = 0;
+
+    for (size_t i = 0; i < KEY_COUNT && used < sizeof(names); i++)
+        used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+                                 i > 0 ? ", " : "", keys[i].name);
+    return names;
+}
 
 /* libconfuse's own messages name the token, not the mistake; add what the
  * operator most likely has to do. */
-static const char *hint_for(const char *message)
+static void print_hint(const char *message)
 {
     if (strstr(message, "unexpected token") != NULL)
-        return " (quote values that contain ',', ';' or spaces: "
-               "key = \"a,b\")";
-    if (strstr(message, "no such option '") != NULL &&
-        strspn(message + strlen("no such option '"),
-               "abcdefghijklmnopqrstuvwxyz_") == 0)
-        return " (quote values that contain spaces or %{...}: "
-               "key = \"...\")";
-    if (strstr(message, "no such option") != NULL)
-        return " (known keys: message_format, filter_chain, output, "
-               "output_format, syslog_ident, syslog_facility, syslog_level, "
-               "error_logging, max_arg_length, max_message_length, "
-               "send_timeout_ms, redact)";
-    return "";
+        fputs(" (quote values that contain ',', ';' or spaces: "
+              "key = \"a,b\")", parse.diag);
+    else if (strstr(message, "no such option '") != NULL &&
+             strspn(message + strlen("no such option '"),
+                    "abcdefghijklmnopqrstuvwxyz_") == 0)
+        fputs(" (quote values that contain spaces or %{...}: "
+              "key = \"...\")", parse.diag);
+    else if (strstr(message, "no such option") != NULL)
+        fprintf(parse.diag, " (known keys: %s)", key_names());
 }
 
 __attribute__((format(printf, 2, 0)))
@@ -97,8 +59,9 @@ static void on_error(cfg_t *cfg, const char *fmt, va_list ap)
 
     parse.reported = true;
     vsnprintf(message, sizeof(message), fmt, ap);
-    fprintf(parse.diag, "%s:%d: %s%s\n", parse.path, cfg->line, message,
-            hint_for(message));
+    fprintf(parse.diag, "%s:%d: %s", parse.path, cfg->line, message);
+    print_hint(message);
+    fputc('\n', parse.diag);
 }
 
 static void on_warning(const char *message, void *ctx)
@@ -109,50 +72,8 @@ static void on_warning(const char *message, void *ctx)
             message);
 }
 
-static const char *value_of(cfg_opt_t *opt)
-{
-    const char *v = cfg_opt_getnstr(opt, 0);
-
-    return v != NULL ? v : "";
-}
-
-static int report(cfg_t *cfg, cfg_opt_t *opt, const struct diag *d)
-{
-    cfg_error(cfg, "%s: %s (column %zu of the value)", cfg_opt_name(opt),
-              d->message, d->column + 1);
-    return -1;
-}
-
-/* Zero-filled: a shorter value over the default must leave no tail of it,
- * the cache's bytes and checksum depend on the configuration alone. */
-static void copy_text(char *dst, size_t size, const char *value)
-{
-    memset(dst, 0, size);
-    memcpy(dst, value, strlen(value));
-}
-
-static int copy_source(char *dst, const char *value, cfg_t *cfg,
-                       cfg_opt_t *opt)
-{
-    if (strlen(value) >= CONFIG_SOURCE_MAX) {
-        cfg_error(cfg, "%s: longer than %d bytes", cfg_opt_name(opt),
-                  CONFIG_SOURCE_MAX - 1);
-        return -1;
-    }
-    copy_text(dst, CONFIG_SOURCE_MAX, value);
-    return 0;
-}
-
-static int check_message_format(cfg_t *cfg, cfg_opt_t *opt)
-{
-    struct diag d;
-
-    if (format_compile(&parse.out->config.format, value_of(opt), &d) < 0)
-        return report(cfg, opt, &d);
-    return copy_source(parse.out->sources.message_format, value_of(opt), cfg,
-                       opt);
-}
-
+/* User names in filter_chain are resolved here, at reload: the library
+ * never calls NSS. */
 static int resolve_user(const char *name, uid_t *uid)
 {
     struct passwd *pw = getpwnam(name);
@@ -163,224 +84,86 @@ static int resolve_user(const char *name, uid_t *uid)
     return 0;
 }
 
-static int check_filter_chain(cfg_t *cfg, cfg_opt_t *opt)
+/* The value libconfuse read, as the text the key's compiler takes: a
+ * number as libconfuse parsed it (it also reads 0x10), a boolean in one
+ * spelling. */
+static const char *text_of(const struct key *k, cfg_opt_t *opt, char *buf,
+                           size_t size)
 {
-    struct diag d;
+    const char *v;
 
-    if (filter_chain_compile(&parse.out->config.filters, value_of(opt),
-                             resolve_user, &d, on_warning, cfg) < 0)
-        return report(cfg, opt, &d);
-    return copy_source(parse.out->sources.filter_chain, value_of(opt), cfg,
-                       opt);
-}
-
-static int check_redact(cfg_t *cfg, cfg_opt_t *opt)
-{
-    struct diag d;
-
-    if (redact_compile(&parse.out->config.redact, value_of(opt), &d) < 0)
-        return report(cfg, opt, &d);
-    return copy_source(parse.out->sources.redact, value_of(opt), cfg, opt);
-}
-
-static int check_output(cfg_t *cfg, cfg_opt_t *opt)
-{
-    const char *value = value_of(opt), *colon = strchr(value, ':');
-    size_t name_len = colon != NULL ? (size_t)(colon - value) : strlen(value);
-    char name[32];
-    int r;
-
-    snprintf(name, sizeof(name), "%.*s", (int)name_len, value);
-    r = output_select(&parse.out->config.output, name,
-                      colon != NULL ? colon + 1 : NULL);
-    if (r == -ENOENT) {
-        cfg_error(cfg, "output: unknown output '%s' (one of: %s)", name,
-                  output_names());
-        return -1;
+    switch (k->type) {
+    case KEY_INT:
+        snprintf(buf, size, "%ld", cfg_opt_getnint(opt, 0));
+        return buf;
+    case KEY_BOOL:
+        return cfg_opt_getnbool(opt, 0) ? "yes" : "no";
+    case KEY_TEXT:
+    case KEY_WORD:
+    case KEY_NAME:
+        break;
     }
-    if (r < 0) {
-        cfg_error(cfg, "output: '%s' %s", value,
-                  colon != NULL ? "takes no argument, or its path is not "
-                                  "absolute or too long"
-                                : "needs an absolute path: NAME:/PATH");
-        return -1;
-    }
-    return copy_source(parse.out->sources.output, value, cfg, opt);
+    v = cfg_opt_getnstr(opt, 0);
+    return v != NULL ? v : "";
 }
-
-static int check_output_format(cfg_t *cfg, cfg_opt_t *opt)
-{
-    const char *v = value_of(opt);
-
-    if (strcmp(v, "text") == 0) {
-        parse.out->config.output_format = OUTPUT_FORMAT_TEXT;
-    } else if (strcmp(v, "json") == 0) {
-        parse.out->config.output_format = OUTPUT_FORMAT_JSON;
-    } else {
-        cfg_error(cfg, "output_format: unknown format '%s' (text or json)", v);
-        return -1;
-    }
-    return 0;
-}
-
-static int check_ident(cfg_t *cfg, cfg_opt_t *opt)
-{
-    const char *v = value_of(opt);
-    size_t len = strlen(v);
-
-    if (len == 0 || len >= OUTPUT_IDENT_MAX) {
-        cfg_error(cfg, "syslog_ident: 1 to %d characters",
-                  OUTPUT_IDENT_MAX - 1);
-        return -1;
-    }
-    for (size_t i = 0; i < len; i++)
-        if (!output_ident_char(v[i])) {
-            cfg_error(cfg, "syslog_ident: '%c' is not allowed (letters, "
-                      "digits, '_', '-', '.')", v[i]);
-            return -1;
-        }
-    copy_text(parse.out->config.output.ident,
-              sizeof(parse.out->config.output.ident), v);
-    return 0;
-}
-
-static int check_named(cfg_t *cfg, cfg_opt_t *opt,
-                       const struct name_value *table, int *value)
-{
-    char names[256];
-
-    *value = lookup_name(table, value_of(opt));
-    if (*value >= 0)
-        return 0;
-    list_names(table, names, sizeof(names));
-    cfg_error(cfg, "%s: unknown value '%s' (one of: %s)", cfg_opt_name(opt),
-              value_of(opt), names);
-    return -1;
-}
-
-static int check_facility(cfg_t *cfg, cfg_opt_t *opt)
-{
-    int v;
-
-    if (check_named(cfg, opt, facilities, &v) < 0)
-        return -1;
-    parse.out->config.output.facility = (uint8_t)(v >> 3);
-    return 0;
-}
-
-static int check_level(cfg_t *cfg, cfg_opt_t *opt)
-{
-    int v;
-
-    if (check_named(cfg, opt, levels, &v) < 0)
-        return -1;
-    parse.out->config.output.level = (uint8_t)v;
-    return 0;
-}
-
-static int check_range(cfg_t *cfg, cfg_opt_t *opt, long min, long max,
-                       uint32_t *dst)
-{
-    long v = cfg_opt_getnint(opt, 0);
-
-    if (v < min || v > max) {
-        cfg_error(cfg, "%s: %ld is out of range (%ld to %ld)",
-                  cfg_opt_name(opt), v, min, max);
-        return -1;
-    }
-    *dst = (uint32_t)v;
-    return 0;
-}
-
-static int check_max_arg(cfg_t *cfg, cfg_opt_t *opt)
-{
-    return check_range(cfg, opt, MIN_ARG_LENGTH, MAX_ARG_LENGTH,
-                       &parse.out->config.max_arg_length);
-}
-
-static int check_max_message(cfg_t *cfg, cfg_opt_t *opt)
-{
-    return check_range(cfg, opt, MIN_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH,
-                       &parse.out->config.max_message_length);
-}
-
-static int check_timeout(cfg_t *cfg, cfg_opt_t *opt)
-{
-    return check_range(cfg, opt, 0, MAX_SEND_TIMEOUT_MS,
-                       &parse.out->config.output.send_timeout_ms);
-}
-
-static int check_error_logging(cfg_t *cfg, cfg_opt_t *opt)
-{
-    parse.out->config.error_logging = cfg_opt_getnbool(opt, 0) ? 1 : 0;
-    return 0;
-}
-
-struct key {
-    const char *name;
-    cfg_validate_callback_t check;
-};
-
-static const struct key keys[] = {
-    { "message_format", check_message_format },
-    { "filter_chain", check_filter_chain },
-    { "output", check_output },
-    { "output_format", check_output_format },
-    { "syslog_ident", check_ident },
-    { "syslog_facility", check_facility },
-    { "syslog_level", check_level },
-    { "error_logging", check_error_logging },
-    { "max_arg_length", check_max_arg },
-    { "max_message_length", check_max_message },
-    { "send_timeout_ms", check_timeout },
-    { "redact", check_redact },
-};
-
-#define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
-
-/* Line of each key's first setting in the file, 0 while it has none. */
-static int first_line[KEY_COUNT];
 
 /* What libconfuse calls for each key in the file.  A key set twice is
  * refused: libconfuse would keep the last silently, and an operator who
  * appends an override usually has not seen the first. */
 static int check_key(cfg_t *cfg, cfg_opt_t *opt)
 {
-    for (size_t i = 0; i < KEY_COUNT; i++) {
-        if (strcmp(keys[i].name, cfg_opt_name(opt)) != 0)
-            continue;
-        if (first_line[i] != 0) {
-            cfg_error(cfg, "%s: set twice (first on line %d): keep one",
-                      keys[i].name, first_line[i]);
-            return -1;
-        }
-        first_line[i] = cfg->line;
-        return keys[i].check(cfg, opt);
+    const struct key *k = key_find(cfg_opt_name(opt));
+    int *first_line;
+    char number[32];
+    struct diag d;
+
+    if (k == NULL)
+        return -1;
+    first_line = &parse.first_line[k - keys];
+    if (*first_line != 0) {
+        cfg_error(cfg, "%s: set twice (first on line %d): keep one", k->name,
+                  *first_line);
+        return -1;
     }
+    *first_line = cfg->line;
+    parse.target.warn_ctx = cfg;
+    if (key_compile(k, &parse.target,
+                    text_of(k, opt, number, sizeof(number)), &d) == 0)
+        return 0;
+    if (d.column == KEY_NO_COLUMN)
+        cfg_error(cfg, "%s: %s", k->name, d.message);
+    else
+        cfg_error(cfg, "%s: %s (column %zu of the value)", k->name,
+                  d.message, d.column + 1);
     return -1;
 }
 
-/* libconfuse validates only the keys present in the file; the defaults are
- * compiled through the same callbacks, from this table of default values. */
+/* No default for libconfuse: it validates only the values in the file,
+ * and the defaults are compiled from the table (keys_compile_defaults). */
+static cfg_opt_t option_of(const struct key *k)
+{
+    switch (k->type) {
+    case KEY_INT:
+        return (cfg_opt_t)CFG_INT(k->name, 0, CFGF_NONE);
+    case KEY_BOOL:
+        return (cfg_opt_t)CFG_BOOL(k->name, cfg_false, CFGF_NONE);
+    case KEY_TEXT:
+    case KEY_WORD:
+    case KEY_NAME:
+        break;
+    }
+    return (cfg_opt_t)CFG_STR(k->name, NULL, CFGF_NONE);
+}
+
 static cfg_t *new_parser(void)
 {
-    static cfg_opt_t opts[] = {
-        CFG_STR("message_format", DEFAULT_MESSAGE_FORMAT, CFGF_NONE),
-        CFG_STR("filter_chain", "", CFGF_NONE),
-        CFG_STR("output", "devlog", CFGF_NONE),
-        CFG_STR("output_format", "text", CFGF_NONE),
-        CFG_STR("syslog_ident", "execlog", CFGF_NONE),
-        CFG_STR("syslog_facility", "authpriv", CFGF_NONE),
-        CFG_STR("syslog_level", "info", CFGF_NONE),
-        CFG_BOOL("error_logging", cfg_true, CFGF_NONE),
-        CFG_INT("max_arg_length", DEFAULT_MAX_ARG_LENGTH, CFGF_NONE),
-        CFG_INT("max_message_length", DEFAULT_MAX_MESSAGE_LENGTH, CFGF_NONE),
-        CFG_INT("send_timeout_ms", DEFAULT_SEND_TIMEOUT_MS, CFGF_NONE),
-        CFG_STR("redact", "defaults", CFGF_NONE),
-        CFG_END(),
-    };
-    cfg_t *cfg = cfg_init(opts, CFGF_NONE);
+    static cfg_opt_t opts[KEY_COUNT + 1];
+    cfg_t *cfg;
 
+    for (size_t i = 0; i < KEY_COUNT; i++)
+        opts[i] = option_of(&keys[i]);
+    opts[KEY_COUNT] = (cfg_opt_t)CFG_END();
+    cfg = cfg_init(opts, CFGF_NONE);
     if (cfg == NULL)
         return NULL;
     cfg_set_error_function(cfg, on_error);
@@ -389,14 +172,20 @@ static cfg_t *new_parser(void)
     return cfg;
 }
 
-/* libconfuse checks only the keys the file sets, so every key is first
- * compiled from its default (which cannot fail unless there is a bug). */
-static int compile_defaults(cfg_t *cfg)
+/* A default that does not compile is a bug, but say which. */
+static int compile_defaults(struct cache_file *out, const char *path,
+                            FILE *diag)
 {
-    for (size_t i = 0; i < KEY_COUNT; i++)
-        if (keys[i].check(cfg, cfg_getopt(cfg, keys[i].name)) < 0)
-            return -EINVAL;
-    return 0;
+    const struct key *failed;
+    struct diag d;
+    int r;
+
+    memset(&out->header, 0, sizeof(out->header));
+    r = keys_compile_defaults(&out->config, &out->sources, &failed, &d);
+    if (r < 0)
+        fprintf(diag, "%s: the default of %s does not compile: %s\n", path,
+                failed->name, d.message);
+    return r;
 }
 
 static int parse_stream(FILE *fp, const char *path, struct cache_file *out,
@@ -405,20 +194,22 @@ static int parse_stream(FILE *fp, const char *path, struct cache_file *out,
     cfg_t *cfg;
     int r;
 
-    memset(out, 0, sizeof(*out));
-    output_config_defaults(&out->config.output);
     memset(&parse, 0, sizeof(parse));
-    memset(first_line, 0, sizeof(first_line));
     parse.path = path;
     parse.diag = diag;
-    parse.out = out;
+    parse.target = (struct key_target){ .config = &out->config,
+                                        .sources = &out->sources,
+                                        .resolve_user = resolve_user,
+                                        .warn = on_warning };
+    /* Every key is compiled from its default first; the file then
+     * overrides, each value checked as libconfuse reads it. */
+    r = compile_defaults(out, path, diag);
+    if (r < 0)
+        return r;
     cfg = new_parser();
     if (cfg == NULL)
         return -ENOMEM;
-    /* Every key is compiled from its default first; the file then
-     * overrides, each value checked as libconfuse reads it. */
-    r = compile_defaults(cfg);
-    if (r == 0 && cfg_parse_fp(cfg, fp) != CFG_SUCCESS) {
+    if (cfg_parse_fp(cfg, fp) != CFG_SUCCESS) {
         r = -EINVAL;
         /* libconfuse fails on some input (a value followed by '') without
          * a word: never refuse a file silently. */
@@ -591,28 +382,18 @@ static int prepare_text(struct scan *sc)
 
 #define INI_MAX_SIZE (1 << 20)
 
-int ini_load(const char *path, struct cache_file *out, FILE *diag)
+int ini_parse(const char *text, size_t len, const char *path,
+              struct cache_file *out, FILE *diag)
 {
-    int fd = open_checked(path, diag), r;
-    static char text[INI_MAX_SIZE], prepared[2 * INI_MAX_SIZE];
-    struct scan sc;
-    size_t len = 0;
-    ssize_t n;
+    static char prepared[2 * INI_MAX_SIZE];
+    struct scan sc = { .text = text, .len = len, .out = prepared, .line = 1 };
     FILE *fp;
+    int r;
 
-    if (fd < 0)
-        return fd;
-    while ((n = read(fd, text + len, sizeof(text) - len)) > 0)
-        len += (size_t)n;
-    r = n < 0 ? -errno : 0;
-    close(fd);
-    if (r == 0 && len == sizeof(text)) {
+    if (len >= INI_MAX_SIZE) {
         fprintf(diag, "%s: larger than %d bytes\n", path, INI_MAX_SIZE);
-        r = -EFBIG;
+        return -EFBIG;
     }
-    if (r < 0)
-        return r;
-    sc = (struct scan){ .text = text, .len = len, .out = prepared, .line = 1 };
     if (prepare_text(&sc) < 0) {
         fprintf(diag, "%s:%d: %s\n", path, sc.line, sc.why);
         return -EINVAL;
@@ -625,56 +406,58 @@ int ini_load(const char *path, struct cache_file *out, FILE *diag)
     return r;
 }
 
-int ini_defaults(struct cache_file *out)
+int ini_load(const char *path, struct cache_file *out, FILE *diag)
 {
-    static char empty[1];
-    FILE *fp = fmemopen(empty, 0, "r"), *diag = stderr;
-    int r;
+    /* ini_parse refuses a file that fills this: it may be larger. */
+    static char text[INI_MAX_SIZE];
+    int fd = open_checked(path, diag), r;
+    size_t len = 0;
+    ssize_t n;
 
-    if (fp == NULL)
-        return -errno;
-    r = parse_stream(fp, "(built-in defaults)", out, diag);
-    fclose(fp);
-    return r;
+    if (fd < 0)
+        return fd;
+    while ((n = read(fd, text + len, sizeof(text) - len)) > 0)
+        len += (size_t)n;
+    r = n < 0 ? -errno : 0;
+    close(fd);
+    if (r < 0)
+        return r;
+    return ini_parse(text, len, path, out, diag);
 }
 
-static const char *name_of(const struct name_value *table, int value)
+int ini_defaults(struct cache_file *out, FILE *diag)
 {
-    for (; table->name != NULL; table++)
-        if (table->value == value)
-            return table->name;
-    return "?";
+    return compile_defaults(out, "(built-in defaults)", diag);
 }
 
-/* A double-quoted libconfuse string: '"' and '\\' are escaped. */
-static void print_quoted(FILE *to, const char *key, const char *value)
+/* A double-quoted libconfuse string: '"', '\\' and '$' are escaped. */
+static void print_quoted(FILE *to, const char *value)
 {
-    fprintf(to, "%s = \"", key);
+    fputc('"', to);
     for (; *value != '\0'; value++) {
         if (*value == '"' || *value == '\\' || *value == '$')
             fputc('\\', to);
         fputc(*value, to);
     }
-    fputs("\"\n", to);
+    fputc('"', to);
 }
 
 void ini_print(const struct cache_file *file, FILE *to)
 {
-    const struct config *c = &file->config;
-    const struct config_sources *s = &file->sources;
+    char value[KEY_VALUE_MAX];
 
-    print_quoted(to, "message_format", s->message_format);
-    print_quoted(to, "filter_chain", s->filter_chain);
-    print_quoted(to, "output", s->output);
-    fprintf(to, "output_format = %s\n",
-            c->output_format == OUTPUT_FORMAT_JSON ? "json" : "text");
-    fprintf(to, "syslog_ident = %s\n", c->output.ident);
-    fprintf(to, "syslog_facility = %s\n",
-            name_of(facilities, c->output.facility << 3));
-    fprintf(to, "syslog_level = %s\n", name_of(levels, c->output.level));
-    fprintf(to, "error_logging = %s\n", c->error_logging ? "yes" : "no");
-    fprintf(to, "max_arg_length = %u\n", c->max_arg_length);
-    fprintf(to, "max_message_length = %u\n", c->max_message_length);
-    fprintf(to, "send_timeout_ms = %u\n", c->output.send_timeout_ms);
-    print_quoted(to, "redact", s->redact);
+    for (size_t i = 0; i < KEY_COUNT; i++) {
+        const struct key *k = &keys[i];
+
+        key_print(k, &file->config, &file->sources, value);
+        fprintf(to, "\n# %s", k->doc);
+        if (k->type == KEY_INT)
+            fprintf(to, " (%ld to %ld)", k->min, k->max);
+        fprintf(to, "\n%s = ", k->name);
+        if (k->type == KEY_TEXT)
+            print_quoted(to, value);
+        else
+            fputs(value, to);
+        fputc('\n', to);
+    }
 }

@@ -15,10 +15,18 @@
  * negative errno (unreadable). */
 int ini_load(const char *path, struct cache_file *out, FILE *diag);
 
-/* The built-in configuration, as if compiled from an empty ini. */
-int ini_defaults(struct cache_file *out);
+/* ini_load on text already read (len bytes; path names it in messages).
+ * Every key not in the text keeps its default; out's header is zeroed. */
+int ini_parse(const char *text, size_t len, const char *path,
+              struct cache_file *out, FILE *diag);
 
-/* Writes the configuration as ini text (what `execlog show` prints). */
+/* The built-in configuration with its ini text (each key's default), as
+ * an empty ini compiles.  0, or a negative errno (printed to diag). */
+int ini_defaults(struct cache_file *out, FILE *diag);
+
+/* Writes the configuration as ini text, each key after a comment saying
+ * what it is (what `execlog show` prints); it loads back into the same
+ * configuration. */
 void ini_print(const struct cache_file *file, FILE *to);
 
 #endif
