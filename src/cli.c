@@ -15,6 +15,7 @@
 #include "filters.h"
 #include "ini.h"
 #include "pipeline.h"
+#include "state.h"
 
 /* Exit codes, documented in execlog(8). */
 enum {
@@ -59,6 +60,22 @@ static int cmd_check(const char *ini)
     return EXIT_OK;
 }
 
+/* The per-user counts of undelivered lines live in EXECLOG_STATE_DIR; at
+ * boot systemd-tmpfiles makes it, and a reload of the host's cache puts it
+ * right (a test's --cache leaves the host alone). */
+static void prepare_state(void)
+{
+    static const char *const kinds[] = { STATE_KIND_LOST, NULL };
+    int r;
+
+    if (strcmp(cache_path, EXECLOG_CACHE_PATH) != 0)
+        return;
+    r = state_prepare(EXECLOG_STATE_DIR, kinds);
+    if (r < 0)
+        fprintf(stderr, "%s: %s; each process counts its own undelivered "
+                "lines only\n", EXECLOG_STATE_DIR, strerror(-r));
+}
+
 static int cmd_reload(const char *ini)
 {
     static struct cache_file file;
@@ -90,6 +107,7 @@ static int cmd_reload(const char *ini)
     }
     printf("%s: compiled into %s; in force at the next exec\n", ini,
            cache_path);
+    prepare_state();
     return EXIT_OK;
 }
 

@@ -65,6 +65,13 @@ HIDDEN int memcmp(const void *a, const void *b, size_t n)
     return 0;
 }
 
+/* clang turns memcmp(...) == 0 into a call of bcmp: without this copy, a
+ * clang build would import it from libc. */
+HIDDEN int bcmp(const void *a, const void *b, size_t n)
+{
+    return memcmp(a, b, n);
+}
+
 HIDDEN void *memchr(const void *s, int c, size_t n)
 {
     const unsigned char *p = s;

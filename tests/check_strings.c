@@ -265,6 +265,10 @@ START_TEST(memcmp_differing_at_each_position)
                 if (sign(got) != sign(want))
                     ck_abort_msg("memcmp len %zu a+%zu b+%zu, %#x vs %#x at %zu: %d, libc %d", len,
                                  sa, sb, pairs[p][0], pairs[p][1], pos, got, want);
+                if ((el_bcmp(x, y, len) == 0) != (want == 0))
+                    ck_abort_msg("bcmp len %zu, %#x vs %#x at %zu: says %s", len,
+                                 pairs[p][0], pairs[p][1], pos,
+                                 want == 0 ? "different" : "equal");
             }
 }
 END_TEST

@@ -18,6 +18,7 @@
 #define memmove el_memmove
 #define memset el_memset
 #define memcmp el_memcmp
+#define bcmp el_bcmp
 #define memchr el_memchr
 #define strlen el_strlen
 #define strnlen el_strnlen

@@ -11,6 +11,7 @@ void *el_memcpy(void *restrict dst, const void *restrict src, size_t n);
 void *el_memmove(void *dst, const void *src, size_t n);
 void *el_memset(void *dst, int c, size_t n);
 int el_memcmp(const void *a, const void *b, size_t n);
+int el_bcmp(const void *a, const void *b, size_t n);
 void *el_memchr(const void *s, int c, size_t n);
 size_t el_strlen(const char *s);
 size_t el_strnlen(const char *s, size_t max);
