@@ -4,7 +4,8 @@
 # library in a real /etc/ld.so.preload (tests/sandbox.sh).
 #
 #   tests/redact/measure.sh [--max-leaks N] [--redact SPEC] [--verbose]
-#                           [--keep] [--secrets FILE] [--harmless FILE]
+#                           [--keep] [--results FILE] [--self-test]
+#                           [--secrets FILE] [--harmless FILE]
 #
 #   --max-leaks N   exit 0 when at most N secrets leak (default 2) and no
 #                   harmless line changes; 1 otherwise
@@ -12,12 +13,24 @@
 #                   default (e.g. "defaults;value:--token")
 #   --verbose       list every leaked secret and altered line with its log
 #   --keep          keep the work directory (logs, stubs, driver)
+#   --results FILE  also write one line per corpus line, tab-separated:
+#                   FILE:LINE, category, then for the argv and the sh -c
+#                   run: leaked, caught or n/a (secrets), altered or same
+#                   (harmless); for diffing two runs
+#   --self-test     check the harness itself on two lines: --password=X as
+#                   an argv is caught today, redis-cli -a X leaks
 #
-# Environment: builddir (default: the current directory, else /tmp/build-e
-# is NOT guessed: run it from the build tree or set builddir), top_srcdir
-# (default: two levels above this script).  Needs the build's
-# src/.libs/libexeclog.so, src/execlog and tests/logsink
+# Environment: builddir (default: the current directory, so run it from
+# the build tree), top_srcdir (default: two levels above this script).
+# Needs the build's src/.libs/libexeclog.so, src/execlog and tests/logsink
 # (`make tests/logsink`), and a build whose cache is /etc/execlog.cache.
+# Lines that start with a shell builtin (export, cd, ...) count as shell
+# syntax. A line is checked before it runs: no program named by a path
+# (it would run for real), no redirection to an absolute path (it would
+# write on the host); a secret must be in its line, at least 4
+# characters, without quotes, backslashes or non-ASCII (the log would
+# show it escaped), and no part of a word such as "password" (the
+# redacted line would still contain it).
 #
 # Each corpus line runs twice per configuration, every program in it being
 # a stub (a symbolic link to one sh script that exits 0, in a directory
@@ -48,7 +61,7 @@ top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
 builddir=$(cd "${builddir:-.}" && pwd)
 export builddir top_srcdir
 
-max_leaks=2 spec='' verbose=0 keep=0
+max_leaks=2 spec='' verbose=0 keep=0 results='' selftest=0
 secrets=$here/secrets.txt harmless=$here/harmless.txt
 while [ $# -gt 0 ]; do
     case $1 in
@@ -56,6 +69,8 @@ while [ $# -gt 0 ]; do
         --redact) spec=$2; shift 2 ;;
         --verbose | -v) verbose=1; shift ;;
         --keep) keep=1; shift ;;
+        --results) results=$(realpath -m -- "$2"); shift 2 ;;
+        --self-test) selftest=1; shift ;;
         --secrets) secrets=$2; shift 2 ;;
         --harmless) harmless=$2; shift 2 ;;
         -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -67,6 +82,28 @@ case $spec in *\"*) echo "$prog: --redact SPEC must not contain '\"'" >&2; exit 
 
 skip() { echo "$prog: SKIP: $*" >&2; exit 77; }
 broken() { echo "$prog: ERROR: $*" >&2; exit 99; }
+
+# The harness measured on two lines whose fate today is known: the
+# built-in rules mask --password=VALUE in an argv and know nothing of
+# redis-cli -a. (Through sh -c both leak: no rule looks inside the string.)
+if [ "$selftest" = 1 ]; then
+    t=$(mktemp -d /tmp/execlog-redact-selftest.XXXXXX)
+    trap 'rm -rf "$t"' EXIT
+    printf '# self-test\nopt\tSelfTest-Eq1\tmysql --password=SelfTest-Eq1 shop\ndb\tSelfTest-Rd2\tredis-cli -a SelfTest-Rd2 ping\n' >"$t/s.txt"
+    printf 'no-value\tmysql -p shop\n' >"$t/h.txt"
+    st=0
+    "$0" --secrets "$t/s.txt" --harmless "$t/h.txt" --results "$t/r.tsv" --max-leaks 99 >"$t/out" 2>&1 || st=$?
+    [ "$st" = 77 ] && { cat "$t/out" >&2; exit 77; }
+    [ "$st" = 0 ] || { cat "$t/out" >&2; broken "self-test: measure.sh exited $st"; }
+    want=$(printf 's.txt:2\ts\topt\tcaught\tleaked\ns.txt:3\ts\tdb\tleaked\tleaked\nh.txt:1\th\tno-value\tsame\tsame')
+    got=$(cat "$t/r.tsv")
+    if [ "$got" != "$want" ]; then
+        printf 'expected:\n%s\ngot:\n%s\n' "$want" "$got" >&2
+        broken "self-test failed"
+    fi
+    echo "self-test: ok (--password=X caught as argv, redis-cli -a X leaked, mysql -p shop unchanged)"
+    exit 0
+fi
 
 LIB=$builddir/src/.libs/libexeclog.so
 CLI=$builddir/src/execlog
@@ -104,6 +141,8 @@ classify() {
         *'$('* | *'`'*) echo 0; return ;;
     esac
     [[ $l =~ ^[[:space:]]*[A-Za-z_][A-Za-z0-9_]*= ]] && { echo 0; return; }
+    # Builtins that exist only in the shell: no program gets this argv.
+    [[ $l =~ ^[[:space:]]*(export|unset|set|cd|source|\.|eval|readonly|declare|local|alias)[[:space:]] ]] && { echo 0; return; }
     if bash -n -c "__w=( $l )" 2>/dev/null; then echo 1; else echo 0; fi
 }
 
@@ -164,7 +203,7 @@ mkdir "$WORK/stub" "$WORK/run"
 # run the program its argv[0] names.
 printf '#!/bin/sh\nexit 0\n' >"$WORK/true"
 chmod 755 "$WORK/true"
-tr -s ' \t;|&()`"'\''{}<>$' '\n' <"$WORK/lines" | LC_ALL=C grep -E '^[A-Za-z][A-Za-z0-9._+-]*$' |
+tr -s ' \t;|&()`"'\''{}<>$' '\n' <"$WORK/lines" | LC_ALL=C grep -E '^[A-Za-z0-9][A-Za-z0-9._+-]*$' |
     LC_ALL=C sort -u | while IFS= read -r w; do
     case $w in sh | bash | dash) continue ;; esac
     ln -s "$WORK/true" "$WORK/stub/$w"
@@ -222,7 +261,7 @@ LC_ALL=C awk '
       printf "%s\t%s\t%s\t%s\n", p[1], p[2], p[3], cmd }' "$WORK/log" |
     LC_ALL=C sort >"$WORK/parsed"
 
-LC_ALL=C awk -F '\t' -v max="$max_leaks" -v verbose="$verbose" \
+LC_ALL=C awk -F '\t' -v max="$max_leaks" -v verbose="$verbose" -v results="$results" \
     -v sfile="${secrets##*/}" -v hfile="${harmless##*/}" -v spec="${spec:-defaults (built in)}" '
 FILENAME == ARGV[1] {
     id = $1; kind[id] = $2; cat[id] = $3; secret[id] = $4; simple[id] = $5
@@ -252,6 +291,7 @@ END {
             if (!exp_b) { printf "ERROR %s: secret not in the baseline sh -c log: %s\n", where, show(logged["none", id, "b"]); bad++; continue }
             la = exp_a && index(logged["cand", id, "a"], secret[id]) > 0
             lb = index(logged["cand", id, "b"], secret[id]) > 0
+            if (results != "") printf "%s\ts\t%s\t%s\t%s\n", where, cat[id], exp_a ? (la ? "leaked" : "caught") : "n/a", lb ? "leaked" : "caught" > results
             c = cat[id]
             sn[c]++; tn++
             if (exp_a) { sea[c]++; tea++ }
@@ -264,6 +304,7 @@ END {
         } else {
             aa = logged["none", id, "a"] != logged["cand", id, "a"]
             ab = logged["none", id, "b"] != logged["cand", id, "b"]
+            if (results != "") printf "%s\th\t%s\t%s\t%s\n", where, cat[id], aa ? "altered" : "same", ab ? "altered" : "same" > results
             c = cat[id]
             hn[c]++; thn++
             if (aa) { hla[c]++; thla++ }
