@@ -113,7 +113,7 @@ SANDBOX=$top_srcdir/tests/sandbox.sh
 [ -x "$CLI" ] || broken "no $CLI"
 [ -x "$LOGSINK" ] || broken "no $LOGSINK: make tests/logsink"
 export LOGSINK
-[ -r "$secrets" ] && [ -r "$harmless" ] || broken "cannot read $secrets or $harmless"
+if ! [ -r "$secrets" ] || ! [ -r "$harmless" ]; then broken "cannot read $secrets or $harmless"; fi
 
 [ "$(id -u)" -eq 0 ] || skip "must run as root (the sandbox needs a mount namespace)"
 cache=$("$CLI" --help 2>/dev/null | sed -n 's/.*use PATH instead of \(.*\)$/\1/p') || true
@@ -122,6 +122,7 @@ cache=$("$CLI" --help 2>/dev/null | sed -n 's/.*use PATH instead of \(.*\)$/\1/p
 
 WORK=$(mktemp -d /tmp/execlog-redact.XXXXXX)
 chmod 755 "$WORK"
+# shellcheck disable=SC2317  # only called from the EXIT trap
 cleanup() { if [ "$keep" = 1 ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi; }
 trap cleanup EXIT
 
@@ -137,6 +138,7 @@ vocab='password passwd pwd pass passphrase secret token apikey api-key api_key a
 # classify LINE: 1 when bash reads it as one simple command of words only.
 classify() {
     local l=$1
+    # shellcheck disable=SC2016  # the literal text $( and a backquote
     case $l in
         *'$('* | *'`'*) echo 0; return ;;
     esac
