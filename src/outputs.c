@@ -48,16 +48,6 @@ static const struct output outputs[] = {
 
 #define OUTPUT_COUNT (sizeof(outputs) / sizeof(outputs[0]))
 
-void output_config_defaults(struct output_config *oc)
-{
-    memset(oc, 0, sizeof(*oc));
-    oc->facility = LOG_AUTHPRIV >> 3;
-    oc->level = LOG_INFO;
-    oc->send_timeout_ms = DEFAULT_SEND_TIMEOUT_MS;
-    strcpy(oc->ident, "execlog");
-    output_select(oc, "devlog", NULL);
-}
-
 int output_select(struct output_config *oc, const char *name, const char *arg)
 {
     for (size_t i = 0; i < OUTPUT_COUNT; i++) {

@@ -42,8 +42,6 @@ struct output_message {
  * holds journald's payload. */
 size_t output_value_size(size_t scratch_size);
 
-void output_config_defaults(struct output_config *oc);
-
 /* Sets oc to the output called name, with its argument (NULL if none):
  * 0, or -ENOENT (no such output) / -EINVAL (argument missing, unexpected
  * or not an absolute path that fits). */

@@ -13,6 +13,7 @@
 
 #include "check_core.h"
 #include "fields.h"
+#include "builtin.h"
 #include "outputs.h"
 
 static char dir[] = "/tmp/execlog-out-XXXXXX";
@@ -25,7 +26,7 @@ static void setup(void)
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
 
     ck_assert_ptr_nonnull(mkdtemp(dir));
-    output_config_defaults(&oc);
+    oc = builtin_config()->output;
     snprintf(oc.path, sizeof(oc.path), "%s/log", dir);
     ck_assert_int_eq(output_select(&oc, "socket", oc.path), 0);
     strcpy(oc_socket_path, oc.path);
