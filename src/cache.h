@@ -52,7 +52,8 @@ struct config_sources {
 
 #define CACHE_MAGIC "EXECLOG\x1a"
 #define CACHE_VERSION 4   /* 2: Fletcher checksum; 3: user names;
-                             4: %{setuid} shifts placeholder indices */
+                             4: %{setuid}, %{interactive} shift
+                             placeholder indices */
 
 struct cache_header {
     char magic[8];

@@ -270,6 +270,15 @@ static void ds_cgroup(struct exec_event *ev, const char *arg, size_t len,
         put_word(ev, mode, out, path, (size_t)n);
 }
 
+static void ds_interactive(struct exec_event *ev, const char *arg,
+                           size_t len, enum render_mode mode,
+                           struct textbuf *out)
+{
+    int r = event_interactive();
+
+    textbuf_puts(out, r < 0 ? UNKNOWN : r ? "true" : "false");
+}
+
 static void ds_systemd_unit(struct exec_event *ev, const char *arg,
                             size_t len,
                       enum render_mode mode, struct textbuf *out)
@@ -490,6 +499,7 @@ static const struct datasource datasources[] = {
     { "filename", "FILENAME", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_filename },
     { "gid", "GID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_gid },
     { "hostname", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_hostname },
+    { "interactive", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_interactive },
     { "login", "LOGIN", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_login },
     { "loginuid", "LOGINUID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_loginuid },
     { "pid", "PID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_pid },

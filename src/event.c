@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -144,6 +145,32 @@ int event_user_name(struct exec_event *ev, uid_t uid, const char **name)
     }
     *name = ev->name;
     return ev->name_length;
+}
+
+/* tty_nr's encoding of a device number (the kernel's new_encode_dev). */
+static uint32_t encode_dev(uint32_t major, uint32_t minor)
+{
+    return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+}
+
+static bool on_terminal(int fd, uint32_t tty)
+{
+    struct statx stx;
+
+    return sys_call(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_TYPE, &stx) == 0 &&
+           S_ISCHR(stx.stx_mode) &&
+           encode_dev(stx.stx_rdev_major, stx.stx_rdev_minor) == tty;
+}
+
+int event_interactive(void)
+{
+    uint32_t tty;
+    int r = proc_self_tty(&tty);
+
+    if (r < 0)
+        return r;
+    return tty != 0 && on_terminal(STDIN_FILENO, tty) &&
+           on_terminal(STDERR_FILENO, tty);
 }
 
 int event_time(struct exec_event *ev, int64_t *sec, long *nsec)

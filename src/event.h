@@ -105,6 +105,12 @@ size_t event_argc(const struct exec_event *ev);
 int event_cwd(struct exec_event *ev, const char **out);
 int event_tty(struct exec_event *ev, const char **out);
 
+/* Whether a person is at the command: stdin and stderr are both the
+ * controlling terminal (how ECS defines process.interactive).  1 or 0, or
+ * -errno when it cannot be told (no /proc).  A spawned child's are
+ * taken to be ours. */
+int event_interactive(void);
+
 /* The event's wall-clock time (UTC seconds and nanoseconds), read at the
  * first call and kept in ev.  0 or -errno. */
 int event_time(struct exec_event *ev, int64_t *sec, long *nsec);

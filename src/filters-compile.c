@@ -130,11 +130,29 @@ static int compile_comm(struct compiler *c, const char *filter,
     return r;
 }
 
+/* A unit name, or a pattern with '*': the characters systemd allows in
+ * unit names (and '*'). */
+static int compile_unit(struct compiler *c, const char *filter,
+                        const char *arg, size_t len, struct filter_value *v)
+{
+    static const char allowed[] = "abcdefghijklmnopqrstuvwxyz"
+                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                  "0123456789:-_.\\@*";
+
+    for (size_t i = 0; i < len; i++)
+        if (arg[i] == '\0' || strchr(allowed, arg[i]) == NULL)
+            return diag_fail(c->d, column(c, arg + i), "%s: '%c' cannot be "
+                             "in a unit name (letters, digits, ':-_.\\@' "
+                             "and '*' for any run of them)", filter, arg[i]);
+    return compile_name(c, filter, arg, len, v);
+}
+
 /* How each kind of argument compiles. */
 static compile_arg_fn *const arg_compilers[FILTER_ARG_COUNT] = {
     [FILTER_ARG_UID] = compile_uid,
     [FILTER_ARG_NAME] = compile_program,
     [FILTER_ARG_COMM] = compile_comm,
+    [FILTER_ARG_UNIT] = compile_unit,
 };
 
 static bool is_blank(char ch)

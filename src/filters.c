@@ -154,6 +154,81 @@ static bool drops_only_spawns_of(const struct filter_chain *fc,
     return ancestor_named(fc, item, ev) == ANCESTOR_ABSENT;
 }
 
+/* '*' matches any run of characters; nothing else is special.  Linear in
+ * practice: one backtracking point, the last '*'. */
+static bool glob_match(const char *pattern, size_t plen, const char *s,
+                       size_t slen)
+{
+    size_t p = 0, i = 0, star = (size_t)-1, resume = 0;
+
+    while (i < slen) {
+        if (p < plen && pattern[p] == '*') {
+            star = p++;
+            resume = i;
+        } else if (p < plen && pattern[p] == s[i]) {
+            p++;
+            i++;
+        } else if (star != (size_t)-1) {
+            p = star + 1;
+            i = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (p < plen && pattern[p] == '*')
+        p++;
+    return p == plen;
+}
+
+/* Whether the process runs in a systemd unit that the item's patterns
+ * name: ANCESTOR_FOUND, ANCESTOR_ABSENT, or ANCESTOR_UNKNOWN without
+ * /proc.  The unit is the outermost one of the cgroup, which only systemd
+ * makes: no user can move a process into a system unit. */
+static enum ancestry unit_listed(const struct filter_chain *fc,
+                                 const struct filter_item *item,
+                                 struct exec_event *ev)
+{
+    const char *path, *unit;
+    int n = event_cgroup(ev, &path), u;
+
+    if (n < 0)
+        return ANCESTOR_UNKNOWN;
+    u = cgroup_systemd_unit(path, (size_t)n, &unit);
+    if (u < 0)
+        return ANCESTOR_ABSENT;
+    for (size_t i = item->first; i < (size_t)item->first + item->count; i++) {
+        const struct filter_value *v = &fc->values[i];
+
+        if (glob_match(fc->text + v->offset, v->length, unit, (size_t)u))
+            return ANCESTOR_FOUND;
+    }
+    return ANCESTOR_ABSENT;
+}
+
+/* Like the spawns_of filters, these drop only on a certain answer. */
+static bool drops_exclude_unit(const struct filter_chain *fc,
+                               const struct filter_item *item,
+                               struct exec_event *ev)
+{
+    return unit_listed(fc, item, ev) == ANCESTOR_FOUND;
+}
+
+static bool drops_only_unit(const struct filter_chain *fc,
+                            const struct filter_item *item,
+                            struct exec_event *ev)
+{
+    return unit_listed(fc, item, ev) == ANCESTOR_ABSENT;
+}
+
+/* What a person types: stdin and stderr on the controlling terminal.
+ * Without /proc that cannot be told, and the command is logged. */
+static bool drops_only_interactive(const struct filter_chain *fc,
+                                   const struct filter_item *item,
+                                   struct exec_event *ev)
+{
+    return event_interactive() == 0;
+}
+
 /* Whether only root can change the program at path (absolute): the file
  * and every directory on the way are root's and writable by nobody else.
  * Anyone can copy a program to ~/mysql; nobody but root can put one in
@@ -214,6 +289,9 @@ static const struct filter filters[] = {
     { "exclude_spawns_of", FILTER_ARG_COMM, drops_exclude_spawns_of },
     { "only_spawns_of", FILTER_ARG_COMM, drops_only_spawns_of },
     { "exclude_comm", FILTER_ARG_NAME, drops_exclude_comm },
+    { "exclude_unit", FILTER_ARG_UNIT, drops_exclude_unit },
+    { "only_unit", FILTER_ARG_UNIT, drops_only_unit },
+    { "only_interactive", FILTER_ARG_NONE, drops_only_interactive },
 };
 
 #define FILTER_COUNT (sizeof(filters) / sizeof(filters[0]))

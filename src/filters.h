@@ -44,7 +44,7 @@ struct filter_chain {
 
 /* What a filter's arguments are; FILTER_ARG_NONE: it takes none. */
 enum filter_arg { FILTER_ARG_NONE, FILTER_ARG_UID, FILTER_ARG_NAME,
-                  FILTER_ARG_COMM, FILTER_ARG_COUNT };
+                  FILTER_ARG_COMM, FILTER_ARG_UNIT, FILTER_ARG_COUNT };
 
 /* Index of the filter called name (len bytes), or -ENOENT. */
 int filter_find(const char *name, size_t len);

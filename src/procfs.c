@@ -92,37 +92,50 @@ void proc_path(char path[PROC_PATH_SIZE], const char *prefix, uint64_t id,
     memcpy(path + n, suffix, strlen(suffix) + 1);
 }
 
-int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap)
+/* /proc/PID/stat (pid 0: /proc/self/stat) into buf: its text from the
+ * state letter on ("S ppid pgrp session tty_nr ..."), and in *open and
+ * *close the parentheses around comm, which may hold ')' and spaces, so
+ * the last ')' ends it. */
+static const char *stat_fields(pid_t pid, char *buf, size_t size,
+                               const char **open, const char **close)
 {
-    char path[PROC_PATH_SIZE], buf[512];
-    const char *open_paren, *close_paren, *p;
-    size_t name_len;
+    char path[PROC_PATH_SIZE];
     ssize_t got;
-    int fd, sign = 1;
-    long v = 0;
+    int fd;
 
-    proc_path(path, "/proc/", (uint64_t)pid, "/stat");
+    if (pid == 0)
+        memcpy(path, "/proc/self/stat", sizeof("/proc/self/stat"));
+    else
+        proc_path(path, "/proc/", (uint64_t)pid, "/stat");
     fd = sys_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-        return fd;
-    got = sys_read(fd, buf, sizeof(buf) - 1);
+        return NULL;
+    got = sys_read(fd, buf, size - 1);
     sys_close(fd);
     if (got <= 0)
-        return got < 0 ? (int)got : -EIO;
+        return NULL;
     buf[got] = '\0';
-    /* "pid (comm) state ppid ...": comm may hold ')' and spaces, so the
-     * last ')' ends it. */
-    open_paren = strchr(buf, '(');
-    close_paren = strrchr(buf, ')');
-    if (open_paren == NULL || close_paren == NULL || close_paren < open_paren ||
-        close_paren[1] != ' ' || close_paren[2] == '\0' || close_paren[3] != ' ')
-        return -EIO;
-    name_len = (size_t)(close_paren - open_paren - 1);
-    if (name_len >= cap)
-        name_len = cap - 1;
-    memcpy(comm, open_paren + 1, name_len);
-    comm[name_len] = '\0';
-    p = close_paren + 4;
+    *open = strchr(buf, '(');
+    *close = strrchr(buf, ')');
+    if (*open == NULL || *close == NULL || *close < *open ||
+        (*close)[1] != ' ' || (*close)[2] == '\0' || (*close)[3] != ' ')
+        return NULL;
+    return *close + 2;
+}
+
+/* The index-th number after the state letter (0: ppid, 3: tty_nr). */
+static int stat_number(const char *fields, int index, long *out)
+{
+    const char *p = fields + 2;
+    int sign = 1;
+    long v = 0;
+
+    for (; index > 0; index--) {
+        p = strchr(p, ' ');
+        if (p == NULL)
+            return -EIO;
+        p++;
+    }
     if (*p == '-') {
         sign = -1;
         p++;
@@ -131,7 +144,39 @@ int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap)
         return -EIO;
     while (*p >= '0' && *p <= '9')
         v = v * 10 + (*p++ - '0');
-    *ppid = (pid_t)(sign * v);
+    *out = sign * v;
+    return 0;
+}
+
+int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap)
+{
+    char buf[512];
+    const char *open, *close, *fields = stat_fields(pid, buf, sizeof(buf),
+                                                    &open, &close);
+    size_t name_len;
+    long v;
+
+    if (fields == NULL || stat_number(fields, 0, &v) < 0)
+        return -EIO;
+    name_len = (size_t)(close - open - 1);
+    if (name_len >= cap)
+        name_len = cap - 1;
+    memcpy(comm, open + 1, name_len);
+    comm[name_len] = '\0';
+    *ppid = (pid_t)v;
+    return 0;
+}
+
+int proc_self_tty(uint32_t *tty_nr)
+{
+    char buf[512];
+    const char *open, *close, *fields = stat_fields(0, buf, sizeof(buf),
+                                                    &open, &close);
+    long v;
+
+    if (fields == NULL || stat_number(fields, 3, &v) < 0)
+        return -EIO;
+    *tty_nr = (uint32_t)v;
     return 0;
 }
 
@@ -256,21 +301,21 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
 
 int cgroup_systemd_unit(const char *path, size_t len, const char **unit)
 {
-    size_t end = len;
+    /* The outermost unit: below it, a unit with Delegate= (a user's
+     * manager, user@1000.service/app.slice/...) lets its owner make
+     * cgroups of any name, so a deeper "unit" could be anyone's; only
+     * systemd itself, as root, makes the outermost. */
+    for (size_t start = 0; start < len;) {
+        size_t end = start;
 
-    /* Walk the components from the last: a unit's delegated subtree
-     * (user@1000.service/app.slice/...) holds deeper units. */
-    while (end > 0) {
-        size_t start = end;
-
-        while (start > 0 && path[start - 1] != '/')
-            start--;
+        while (end < len && path[end] != '/')
+            end++;
         if (ends_with(path + start, end - start, ".service") ||
             ends_with(path + start, end - start, ".scope")) {
             *unit = path + start;
             return (int)(end - start);
         }
-        end = start > 0 ? start - 1 : 0;
+        start = end + 1;
     }
     return -ENOENT;
 }

@@ -28,6 +28,10 @@ void proc_path(char path[PROC_PATH_SIZE], const char *prefix, uint64_t id,
  * keeps 15 bytes of it), NUL-terminated in comm (cap >= 16).  0 or -errno. */
 int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap);
 
+/* The controlling terminal of this process, as /proc/self/stat's tty_nr
+ * encodes it (0: none).  0 or -errno. */
+int proc_self_tty(uint32_t *tty_nr);
+
 /* The uid the process pid runs as, from /proc/PID/status, when its real,
  * effective, saved and filesystem uids are one: 0, -EPERM when they
  * differ (a setuid program, say), or another negative errno.  io
@@ -47,9 +51,10 @@ int scan_lines(int fd, char *io, size_t io_size, size_t read_limit,
 int cgroup_path_from(const char *proc_cgroup, char *path, size_t cap,
                      char *io, size_t io_size);
 
-/* The systemd unit in a cgroup path: its last component ending in
- * ".service" or ".scope".  Returns the unit's length and *unit (pointing
- * into path), or -ENOENT. */
+/* The systemd unit in a cgroup path: its first component ending in
+ * ".service" or ".scope", which only systemd makes (deeper ones may be a
+ * delegated subtree's owner's).  Returns the unit's length and *unit
+ * (pointing into path), or -ENOENT. */
 int cgroup_systemd_unit(const char *path, size_t len, const char **unit);
 
 #endif

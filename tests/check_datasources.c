@@ -554,14 +554,19 @@ static const char *unit_of(const char *path)
     return buf;
 }
 
-START_TEST(systemd_unit_is_the_deepest_unit)
+/* The outermost unit: a user's manager lets the user name the cgroups
+ * below it as they like. */
+START_TEST(systemd_unit_is_the_outermost_unit)
 {
     ck_assert_str_eq(unit_of("/system.slice/sshd.service"), "sshd.service");
     ck_assert_str_eq(unit_of("/user.slice/user-1000.slice/session-3.scope"),
                      "session-3.scope");
     ck_assert_str_eq(unit_of("/user.slice/user-1000.slice/user@1000.service/"
                              "app.slice/app-gnome-term-42.scope"),
-                     "app-gnome-term-42.scope");
+                     "user@1000.service");
+    ck_assert_str_eq(unit_of("/user.slice/user-1000.slice/user@1000.service/"
+                             "app.slice/zabbix-agent.service"),
+                     "user@1000.service");
     /* A delegated subtree below its unit. */
     ck_assert_str_eq(unit_of("/system.slice/docker.service/payload/x"),
                      "docker.service");
@@ -760,7 +765,7 @@ Suite *datasources_suite(void)
     tcase_add_test(tc, hostname_matches_uname);
     tcase_add_test(tc, cgroup_and_unit_match_proc);
     tcase_add_test(tc, cgroup_line_is_chosen_by_hierarchy);
-    tcase_add_test(tc, systemd_unit_is_the_deepest_unit);
+    tcase_add_test(tc, systemd_unit_is_the_outermost_unit);
     tcase_add_test(tc, timestamps_follow_the_clock);
     tcase_add_test(tc, datetime_is_utc_iso8601);
     tcase_add_test(tc, datetime_format_matches_strftime);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -282,6 +283,129 @@ START_TEST(first_drop_wins)
 }
 END_TEST
 
+/* A person at a terminal: stdin and stderr on the controlling terminal,
+ * in a new session whose terminal a pseudo-terminal becomes.  A terminal
+ * on stdin alone, or none at all, is not interactive. */
+static int at_a_terminal(void)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), slave;
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+    if (master < 0 || null < 0 || grantpt(master) < 0 || unlockpt(master) < 0)
+        return 1;
+    dup2(null, 0);
+    dup2(null, 2);
+    if (strcmp(verdict("only_interactive", exec_of("/bin/ls")),
+               "only_interactive") != 0 || event_interactive() != 0)
+        return 2;
+    if (setsid() < 0)
+        return 3;
+    /* The first terminal a session leader opens becomes its own. */
+    slave = open(ptsname(master), O_RDWR);
+    if (slave < 0)
+        return 4;
+    dup2(slave, 0);
+    if (event_interactive() != 0)
+        return 5;               /* stderr is not on it yet */
+    dup2(slave, 2);
+    if (event_interactive() != 1 ||
+        strcmp(verdict("only_interactive", exec_of("/bin/ls")), "") != 0)
+        return 6;
+    return 0;
+}
+
+START_TEST(only_interactive_wants_stdin_and_stderr_on_the_terminal)
+{
+    ck_assert_int_eq(in_child(at_a_terminal), 0);
+}
+END_TEST
+
+/* The unit of this test's own process: matched by name and by pattern;
+ * a process in no unit (a container's root cgroup) is in none. */
+START_TEST(unit_filters_match_the_outermost_unit)
+{
+    char path[4096], io[4096], spec[600];
+    const char *unit;
+    int n = cgroup_path_from("/proc/self/cgroup", path, sizeof(path), io,
+                             sizeof(io)), u;
+
+    ck_assert_int_ge(n, 0);
+    u = cgroup_systemd_unit(path, (size_t)n, &unit);
+    if (u < 0) {
+        ck_assert_str_eq(verdict("exclude_unit:*", exec_of("/bin/ls")), "");
+        ck_assert_str_eq(verdict("only_unit:*", exec_of("/bin/ls")),
+                         "only_unit");
+        return;
+    }
+    snprintf(spec, sizeof(spec), "exclude_unit:nosuch.service,%.*s", u, unit);
+    ck_assert_str_eq(verdict(spec, exec_of("/bin/ls")), "exclude_unit");
+    snprintf(spec, sizeof(spec), "exclude_unit:%.2s*", unit);
+    ck_assert_str_eq(verdict(spec, exec_of("/bin/ls")), "exclude_unit");
+    snprintf(spec, sizeof(spec), "exclude_unit:*%s", unit + u - 3);
+    ck_assert_str_eq(verdict(spec, exec_of("/bin/ls")), "exclude_unit");
+    ck_assert_str_eq(verdict("exclude_unit:nosuch*.service",
+                             exec_of("/bin/ls")), "");
+    snprintf(spec, sizeof(spec), "only_unit:%.*s", u, unit);
+    ck_assert_str_eq(verdict(spec, exec_of("/bin/ls")), "");
+    ck_assert_str_eq(verdict("only_unit:nosuch.service", exec_of("/bin/ls")),
+                     "only_unit");
+}
+END_TEST
+
+/* In a unit of its own, made in the cgroup2 hierarchy (as root, where
+ * one is mounted): matched by name and pattern, other units not. */
+static const char *const cgroup2_roots[] = { "/sys/fs/cgroup/unified",
+                                             "/sys/fs/cgroup" };
+static char unit_dir[128];
+
+static int in_own_unit(void)
+{
+    char procs[160];
+    FILE *f;
+
+    snprintf(procs, sizeof(procs), "%s/cgroup.procs", unit_dir);
+    f = fopen(procs, "we");
+    if (f == NULL || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0)
+        return 1;
+    if (strcmp(verdict("exclude_unit:execlog-check-*.service",
+                       exec_of("/bin/ls")), "exclude_unit") != 0)
+        return 2;
+    if (strcmp(verdict("exclude_unit:cron.service,*.scope",
+                       exec_of("/bin/ls")), "") != 0)
+        return 3;
+    if (strcmp(verdict("only_unit:cron.service", exec_of("/bin/ls")),
+               "only_unit") != 0)
+        return 4;
+    if (strcmp(verdict("only_unit:execlog-check*", exec_of("/bin/ls")), "") != 0)
+        return 5;
+    return 0;
+}
+
+START_TEST(unit_filters_in_a_unit_of_its_own)
+{
+    int r = -1;
+
+    if (geteuid() != 0)
+        return;
+    for (size_t i = 0; r < 0 && i < 2; i++) {
+        char probe[160];
+
+        snprintf(probe, sizeof(probe), "%s/cgroup.subtree_control",
+                 cgroup2_roots[i]);
+        if (access(probe, F_OK) != 0)
+            continue;
+        snprintf(unit_dir, sizeof(unit_dir), "%s/execlog-check-%d.service",
+                 cgroup2_roots[i], (int)getpid());
+        if (mkdir(unit_dir, 0755) == 0) {
+            r = in_child(in_own_unit);
+            rmdir(unit_dir);
+        }
+    }
+    if (r >= 0)
+        ck_assert_int_eq(r, 0);
+}
+END_TEST
+
 /* The process tree for spawns_of: cronjob -> middle -> leaf, where leaf
  * asks about its own exec and about a child it would spawn. */
 
@@ -451,6 +575,9 @@ static const struct compile_error compile_errors[] = {
     { "exclude_uid:1, ,2", 15, "exclude_uid: empty argument" },
     { "exclude_uid:1,", 14, "exclude_uid: empty argument" },
     { "exclude_comm:;only_root", 13, "exclude_comm: empty argument" },
+    { "exclude_unit:cron service", 17,
+      "exclude_unit: ' ' cannot be in a unit name (letters, digits, "
+      "':-_.\\@' and '*' for any run of them)" },
     { "exclude_comm:bin/ls", 13,
       "exclude_comm: 'bin/ls' is a relative path: give a name or an absolute path" },
     { "exclude_spawns_of:cron@", 18,
@@ -615,10 +742,13 @@ END_TEST
 START_TEST(validate_rejects_corrupt_chains)
 {
     struct filter_chain good, bad;
+    uint16_t filters_in_table = 0;
 
     compile(FULL_CHAIN);
     good = chain;
     ck_assert_uint_eq(good.count, 7);
+    while (filter_name(filters_in_table) != NULL)
+        filters_in_table++;
     memset(&bad, 0, sizeof(bad));
     ck_assert_int_eq(filter_chain_validate(&bad), 0);   /* no filters */
 
@@ -634,7 +764,7 @@ START_TEST(validate_rejects_corrupt_chains)
     REJECTS(count, 0xffff);
     REJECTS(value_count, FILTER_MAX_VALUES + 1);
     REJECTS(value_count, good.value_count - 1);   /* exclude_comm's y */
-    REJECTS(items[0].filter, 7);
+    REJECTS(items[0].filter, filters_in_table);
     REJECTS(items[0].filter, 0xffff);
     REJECTS(items[6].first, good.value_count);
     REJECTS(items[6].first, 0xffff);
@@ -696,6 +826,9 @@ Suite *filters_suite(void)
     tcase_add_test(match, only_tty);
     tcase_add_test(match, exclude_comm_matches_the_basename);
     tcase_add_test(match, exclude_comm_trusts_only_what_root_owns);
+    tcase_add_test(match, only_interactive_wants_stdin_and_stderr_on_the_terminal);
+    tcase_add_test(match, unit_filters_match_the_outermost_unit);
+    tcase_add_test(match, unit_filters_in_a_unit_of_its_own);
     tcase_add_test(match, spawns_of_trusts_only_the_rule_s_account);
     tcase_add_test(match, first_drop_wins);
     tcase_add_test(match, spawns_of_walks_the_real_process_tree);
