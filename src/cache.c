@@ -23,6 +23,7 @@ int config_validate(const struct config *cfg)
         cfg->max_arg_length > MAX_ARG_LENGTH ||
         cfg->max_message_length < MIN_MESSAGE_LENGTH ||
         cfg->max_message_length > MAX_MESSAGE_LENGTH ||
+        cfg->repeat_window > MAX_REPEAT_WINDOW ||
         cfg->output_format > OUTPUT_FORMAT_JSON || cfg->error_logging > 1)
         return -EINVAL;
     return 0;

@@ -25,6 +25,7 @@
 #define MIN_ARG_LENGTH 16
 #define MAX_ARG_LENGTH 131072
 #define MAX_SEND_TIMEOUT_MS 10000
+#define MAX_REPEAT_WINDOW 3600
 
 enum output_format { OUTPUT_FORMAT_TEXT, OUTPUT_FORMAT_JSON };
 
@@ -36,6 +37,7 @@ struct config {
     struct user_table users;      /* names of /etc/passwd at reload */
     uint32_t max_arg_length;
     uint32_t max_message_length;
+    uint32_t repeat_window;       /* seconds; 0: every command logged */
     uint8_t output_format;
     uint8_t error_logging;
 };

@@ -65,7 +65,7 @@ static int cmd_check(const char *ini)
  * right (a test's --cache leaves the host alone). */
 static void prepare_state(void)
 {
-    static const char *const kinds[] = { STATE_KIND_LOST, NULL };
+    static const char *const kinds[] = { STATE_KIND_LOST, STATE_KIND_REPEAT, NULL };
     int r;
 
     if (strcmp(cache_path, EXECLOG_CACHE_PATH) != 0)

@@ -232,6 +232,10 @@ static const struct key table[] = {
       .at = U32_AT(output.send_timeout_ms),
       .min = 0, .max = MAX_SEND_TIMEOUT_MS,
       .doc = "Longest wait in ms for room in a full queue, per command" },
+    { .name = "repeat_window", .type = KEY_INT, .default_text = "0",
+      .at = U32_AT(repeat_window), .min = 0, .max = MAX_REPEAT_WINDOW,
+      .doc = "Seconds in which a user's identical commands are counted "
+             "instead of logged, then summarized; 0: log each" },
     { .name = "redact", .type = KEY_TEXT,
       .default_text = redact_default_spec,
       .compile = compile_redact, .at = SOURCE_AT(redact),

@@ -72,7 +72,7 @@ struct key {
 };
 
 /* The table: KEY_COUNT keys. */
-#define KEY_COUNT 12
+#define KEY_COUNT 13
 extern const struct key *const keys;
 
 /* The key called name, or NULL. */

@@ -421,6 +421,8 @@ static int journald_send(const struct output_config *oc,
         if (cut != 0)
             put_number_field(&out, "EXECLOG_ARGV_CUT", cut);
     }
+    if (m->repeated != 0)
+        put_number_field(&out, "EXECLOG_REPEATED", m->repeated);
     fd = open_datagram(oc->path, &addr);
     if (fd < 0)
         return fd;

@@ -31,6 +31,7 @@ struct output_message {
     struct exec_event *ev;        /* journald's fields; NULL for a notice */
     char *scratch;                /* OUTPUT_SCRATCH_SIZE bytes, or fewer */
     size_t scratch_size;
+    uint64_t repeated;            /* a summary of this many repeats; 0: no */
 };
 
 /* journald's payload and one field value at a time. */

@@ -10,6 +10,7 @@
 #include "builtin.h"
 #include "fields.h"
 #include "quote.h"
+#include "repeat.h"
 #include "pipeline.h"
 #include "state.h"
 #include "sys.h"
@@ -36,11 +37,16 @@ struct workspace {
     struct config *config;      /* room to read the cache into; NULL: none */
     char *work, *candidate, *message, *json, *scratch;
     size_t message_size, json_size, scratch_size;
+    /* A repeat count to send and its line; NULL: no room, no counting. */
+    struct repeat_summary *due;
+    char *summary;
     enum workspace_source source;
 };
 
 struct mapped_area {
     struct exec_event event;
+    struct repeat_summary due;
+    char summary[REPEAT_LINE_MAX + 64];
     struct config config;
     char work[EVENT_WORK_SIZE];
     char candidate[CANDIDATE_SIZE];
@@ -60,14 +66,15 @@ static struct {
 } emergency = { .work = { 0 } };
 static unsigned emergency_busy = 0;
 
-#define WORKSPACE_IN(area, cfg, from)                                       \
+#define WORKSPACE_IN(area, cfg, from, due_, summary_)                       \
     ((struct workspace){                                                    \
         .event = &(area)->event, .config = (cfg), .work = (area)->work,     \
         .candidate = (area)->candidate, .message = (area)->message,         \
         .json = (area)->json, .scratch = (area)->scratch,                   \
         .message_size = sizeof((area)->message),                            \
         .json_size = sizeof((area)->json),                                  \
-        .scratch_size = sizeof((area)->scratch), .source = (from) })
+        .scratch_size = sizeof((area)->scratch), .due = (due_),             \
+        .summary = (summary_), .source = (from) })
 
 /* The configuration this process loaded last, so that an unchanged cache
  * costs one statx per exec, not a read and a checksum, and is used where
@@ -348,6 +355,27 @@ static void note_delivery(const struct config *cfg, struct workspace *ws,
         __atomic_fetch_add(&undelivered, (unsigned)lost, __ATOMIC_RELAXED);
 }
 
+/* Sends the count of repeats in ws->due; if it cannot go, its lines are
+ * counted as undelivered, and reported like any others. */
+static void send_repeats(const struct config *cfg, struct workspace *ws,
+                         struct exec_event *ev)
+{
+    struct textbuf out;
+    struct output_message m = { .pid = event_pid(ev),
+                                .scratch = ws->scratch,
+                                .scratch_size = ws->scratch_size,
+                                .repeated = ws->due->count };
+
+    textbuf_init(&out, ws->summary, REPEAT_LINE_MAX + 64);
+    repeat_render(ws->due, cfg->output_format == OUTPUT_FORMAT_JSON, &out);
+    m.text = out.data;
+    m.len = out.len;
+    if (output_send(&cfg->output, &m) < 0 &&
+        state_counter_add(LOST, event_uid(ev), ws->due->count) < 0)
+        __atomic_fetch_add(&undelivered, (unsigned)ws->due->count,
+                           __ATOMIC_RELAXED);
+}
+
 /* Renders ev with the configuration in ws and delivers it. */
 static int deliver(struct workspace *ws, const struct config *cfg,
                    struct exec_event *ev, int exec_errno)
@@ -370,6 +398,15 @@ static int deliver(struct workspace *ws, const struct config *cfg,
                    output_value_size(ws->scratch_size), &json);
         m.text = json.data;
         m.len = json.len;
+    }
+    if (cfg->repeat_window != 0 && exec_errno == 0 && ws->due != NULL) {
+        bool counted = repeat_note(ev, m.text, m.len, cfg->repeat_window,
+                                   ws->due);
+
+        if (ws->due->count != 0)
+            send_repeats(cfg, ws, ev);
+        if (counted)
+            return 0;
     }
     return output_send(&cfg->output, &m);
 }
@@ -396,14 +433,15 @@ static int take_workspace(struct workspace *ws)
             kept_area = area;
     }
     if (area != MAP_FAILED) {
-        *ws = WORKSPACE_IN(area, &area->config, kept ? WS_KEPT : WS_OWN);
+        *ws = WORKSPACE_IN(area, &area->config, kept ? WS_KEPT : WS_OWN,
+                           &area->due, area->summary);
         return 0;
     }
     if (kept)
         __atomic_store_n(&kept_area_busy, 0, __ATOMIC_RELEASE);
     if (__atomic_exchange_n(&emergency_busy, 1, __ATOMIC_ACQUIRE))
         return -ENOMEM;
-    *ws = WORKSPACE_IN(&emergency, NULL, WS_EMERGENCY);
+    *ws = WORKSPACE_IN(&emergency, NULL, WS_EMERGENCY, NULL, NULL);
     return 0;
 }
 

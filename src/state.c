@@ -59,11 +59,11 @@ static int check_owned(int fd, uid_t uid, uint64_t *size)
     return 0;
 }
 
-/* uid's counter file, opened for update, created if missing.  A root
- * process counting for another user (a setuid program) gives the file to
- * that user; a file of someone else's in the way is removed by root and
- * refused to others. */
-static int open_counter(const char *path, uid_t uid)
+/* uid's file, opened for update, created if missing, at least size
+ * bytes.  A root process counting for another user (a setuid program)
+ * gives the file to that user; a file of someone else's in the way is
+ * removed by root and refused to others. */
+static int open_owned(const char *path, uid_t uid, size_t min_size)
 {
     int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
     uint64_t size;
@@ -78,8 +78,8 @@ static int open_counter(const char *path, uid_t uid)
     if (fd < 0)
         return fd == -EEXIST ? -EAGAIN : fd;
     r = check_owned(fd, uid, &size);
-    if (r == 0 && size < sizeof(uint64_t))
-        r = (int)sys_call(SYS_ftruncate, fd, sizeof(uint64_t));
+    if (r == 0 && size < min_size)
+        r = (int)sys_call(SYS_ftruncate, fd, min_size);
     if (r == -EPERM && sys_geteuid() == 0 &&
         sys_call(SYS_unlinkat, AT_FDCWD, path, 0) == 0)
         r = -EAGAIN;
@@ -90,24 +90,24 @@ static int open_counter(const char *path, uid_t uid)
     return fd;
 }
 
-static uint64_t *map_word(int fd)
+static void *map_shared(int fd, size_t size)
 {
-    long r = sys_call(SYS_mmap, 0, sizeof(uint64_t), PROT_READ | PROT_WRITE,
-                      MAP_SHARED, fd, 0);
+    long r = sys_call(SYS_mmap, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+                      fd, 0);
 
-    return r < 0 && r > -4096 ? NULL : (uint64_t *)r;
+    return r < 0 && r > -4096 ? NULL : (void *)r;
 }
 
 /* One round: adds n unless a taker closed the word (-EAGAIN). */
 static int add_once(const char *path, uid_t uid, uint64_t n)
 {
-    int fd = open_counter(path, uid);
+    int fd = open_owned(path, uid, sizeof(uint64_t));
     uint64_t *word, v;
     int r = 0;
 
     if (fd < 0)
         return fd;
-    word = map_word(fd);
+    word = map_shared(fd, sizeof(uint64_t));
     sys_close(fd);
     if (word == NULL)
         return -ENOMEM;
@@ -169,7 +169,7 @@ int state_counter_take(const char *prefix, size_t prefix_len, uid_t uid,
      * nobody reads. */
     if (r == 0 && size < sizeof(uint64_t))
         r = (int)sys_call(SYS_ftruncate, fd, sizeof(uint64_t));
-    word = r == 0 ? map_word(fd) : NULL;
+    word = r == 0 ? map_shared(fd, sizeof(uint64_t)) : NULL;
     if (fd >= 0)
         sys_close(fd);
     if (word != NULL) {
@@ -179,4 +179,22 @@ int state_counter_take(const char *prefix, size_t prefix_len, uid_t uid,
     }
     sys_call(SYS_unlinkat, AT_FDCWD, taken, 0);
     return r;
+}
+
+void *state_record_map(const char *prefix, size_t prefix_len, uid_t uid,
+                       size_t size)
+{
+    char path[STATE_PATH_SIZE];
+    void *record = NULL;
+    int fd = -EAGAIN;
+
+    if (counter_path(path, prefix, prefix_len, uid, 0) < 0)
+        return NULL;
+    for (int round = 0; fd == -EAGAIN && round < ADD_ROUNDS; round++)
+        fd = open_owned(path, uid, size);
+    if (fd >= 0) {
+        record = map_shared(fd, size);
+        sys_close(fd);
+    }
+    return record;
 }

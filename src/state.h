@@ -21,8 +21,9 @@
 /* DIR/KIND/UID.ID with its NUL fits. */
 #define STATE_PATH_SIZE 96
 
-/* The kinds that the library counts in. */
+/* The kinds that the library keeps. */
 #define STATE_KIND_LOST "lost"
+#define STATE_KIND_REPEAT "repeat"
 
 /* A kind's counters are named PREFIX UID, PREFIX being "DIR/KIND/" of
  * prefix_len bytes (a constant, so that the exec path measures nothing).
@@ -38,6 +39,12 @@ int state_counter_add(const char *prefix, size_t prefix_len, uid_t uid,
  * line), or a negative errno. */
 int state_counter_take(const char *prefix, size_t prefix_len, uid_t uid,
                        uint64_t *n);
+
+/* uid's record of kind, size bytes shared by every process of the user
+ * (zeros when new), mapped; NULL when it cannot be had.  What is in it,
+ * and how writers take turns, is the caller's. */
+void *state_record_map(const char *prefix, size_t prefix_len, uid_t uid,
+                       size_t size);
 
 /* Makes dir (root's, 0755) and a 1733 directory in it for each kind of
  * the NULL-terminated list, or puts their modes right.  Compile side, for

@@ -1,0 +1,167 @@
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "redact.h"
+#include "repeat.h"
+#include "state.h"
+#include "sys.h"
+
+/* The user's record: one page-aligned file, shared by all of the user's
+ * processes.  busy is a lock taken without waiting, holding the holder's
+ * thread id: whoever finds it taken sends its line, which costs a line,
+ * never a count, and takes it over only from a holder that is gone. */
+struct repeat_record {
+    uint32_t busy;
+    uint32_t line_len;          /* 0: nothing to count against */
+    uint64_t identity;          /* of the command whose line is kept */
+    int64_t first_ms;           /* when it was logged: the window's start */
+    int64_t last_ms;            /* when the last repeat came */
+    uint64_t count;             /* repeats since, not yet summarized */
+    char line[REPEAT_LINE_MAX];
+};
+
+_Static_assert(sizeof(struct repeat_record) == 16384,
+               "a record is four pages");
+
+#define REPEAT_PREFIX EXECLOG_STATE_DIR "/" STATE_KIND_REPEAT "/"
+
+/* The mapping of this process's user, kept: a process that spawns again
+ * maps nothing, a fork child inherits it (the same file, shared). */
+static struct repeat_record *kept_record = NULL;
+static uid_t kept_uid = 0;
+
+static struct repeat_record *record_of(uid_t uid)
+{
+    struct repeat_record *r = __atomic_load_n(&kept_record, __ATOMIC_ACQUIRE);
+
+    if (r != NULL && __atomic_load_n(&kept_uid, __ATOMIC_RELAXED) == uid)
+        return r;
+    r = state_record_map(REPEAT_PREFIX, sizeof(REPEAT_PREFIX) - 1, uid,
+                         sizeof(*r));
+    if (r != NULL && kept_record == NULL) {
+        kept_uid = uid;
+        __atomic_store_n(&kept_record, r, __ATOMIC_RELEASE);
+    }
+    return r;
+}
+
+/* FNV-1a, 64 bits: identity, not secrecy (the record is the user's own). */
+static uint64_t mix(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static uint64_t mix_number(uint64_t h, uint64_t v)
+{
+    return mix(h, (const char *)&v, sizeof(v));
+}
+
+/* The same uid, parent, program and arguments after redaction. */
+static uint64_t identity_of(struct exec_event *ev)
+{
+    char *const *argv = ev->call.argv;
+    uint64_t h = 0xcbf29ce484222325ull;
+
+    h = mix_number(h, event_uid(ev));
+    h = mix_number(h, (uint64_t)event_ppid(ev));
+    if (ev->call.filename != NULL)
+        h = mix(h, ev->call.filename, strlen(ev->call.filename) + 1);
+    else
+        h = mix_number(h, (uint64_t)ev->call.fd);
+    for (size_t i = 0; argv != NULL && argv[i] != NULL; i++) {
+        size_t len = strlen(argv[i]), start, end;
+
+        if (ev->redact != NULL &&
+            redact_span(ev->redact, argv, i, &start, &end) && end <= len) {
+            h = mix(h, argv[i], start);
+            h = mix(h, "***", 3);
+            h = mix(h, argv[i] + end, len - end + 1);
+        } else {
+            h = mix(h, argv[i], len + 1);
+        }
+    }
+    return h;
+}
+
+static bool lock(struct repeat_record *r)
+{
+    uint32_t self = (uint32_t)sys_call(SYS_gettid, 0), holder = 0;
+
+    if (__atomic_compare_exchange_n(&r->busy, &holder, self, false,
+                                    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return true;
+    /* Killed inside (SIGKILL): the record would stay locked for good. */
+    return sys_call(SYS_kill, holder, 0) == -ESRCH &&
+           __atomic_compare_exchange_n(&r->busy, &holder, self, false,
+                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static void take_summary(struct repeat_record *r, struct repeat_summary *s)
+{
+    s->count = r->count;
+    s->seconds = (uint64_t)(r->last_ms - r->first_ms) / 1000;
+    s->len = r->line_len;
+    memcpy(s->line, r->line, r->line_len);
+    r->count = 0;
+}
+
+bool repeat_note(struct exec_event *ev, const char *line, size_t len,
+                 uint32_t window_s, struct repeat_summary *due)
+{
+    struct repeat_record *r = record_of(event_uid(ev));
+    uint64_t id;
+    int64_t sec, now;
+    long nsec;
+    bool counted = false;
+
+    due->count = 0;
+    if (r == NULL || event_time(ev, &sec, &nsec) < 0)
+        return false;
+    id = identity_of(ev);
+    now = sec * 1000 + nsec / 1000000;
+    if (!lock(r))
+        return false;
+    if (r->count != 0 &&
+        (r->identity != id || now - r->first_ms >= (int64_t)window_s * 1000))
+        take_summary(r, due);
+    if (r->line_len != 0 && r->identity == id &&
+        now - r->first_ms < (int64_t)window_s * 1000) {
+        r->count++;
+        r->last_ms = now;
+        counted = true;
+    } else if (len <= REPEAT_LINE_MAX) {
+        r->identity = id;
+        r->first_ms = r->last_ms = now;
+        memcpy(r->line, line, len);
+        r->line_len = (uint32_t)len;
+    } else {
+        r->line_len = 0;
+    }
+    __atomic_store_n(&r->busy, 0, __ATOMIC_RELEASE);
+    return counted;
+}
+
+void repeat_render(const struct repeat_summary *s, bool json,
+                   struct textbuf *out)
+{
+    if (json && s->len > 0 && s->line[0] == '{') {
+        textbuf_puts(out, "{\"repeated\":");
+        textbuf_put_u64(out, s->count);
+        textbuf_puts(out, ",\"repeated_seconds\":");
+        textbuf_put_u64(out, s->seconds);
+        textbuf_putc(out, ',');
+        textbuf_put(out, s->line + 1, s->len - 1);
+        return;
+    }
+    textbuf_puts(out, "repeated ");
+    textbuf_put_u64(out, s->count);
+    textbuf_puts(out, " times in ");
+    textbuf_put_u64(out, s->seconds);
+    textbuf_puts(out, " s: ");
+    textbuf_put(out, s->line, s->len);
+}

@@ -1,0 +1,64 @@
+#!/bin/bash
+# repeat_window with the library in a real /etc/ld.so.preload and a real
+# reload: identical commands are counted, not logged, and every one of
+# them is in a line: the first one's, or a "repeated N times" summary.
+#   - a shell loop (fork and exec: each command logs from its own child);
+#   - an agent that posix_spawns the same command;
+#   - a window that ends while the agent goes on.
+[ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
+set -uo pipefail
+. "$(dirname "$0")/harness.sh"
+need_etc_cache
+command -v python3 >/dev/null || { echo "SKIP: needs python3 for posix_spawn"; exit 77; }
+work_dir /tmp/execlog-repeats.XXXXXX 0
+
+cat >"$WORK/steps.sh" <<SH
+set -eu
+printf 'repeat_window = 60\n' >/etc/execlog.ini
+chmod 644 /etc/execlog.ini
+"$CLI" reload >/dev/null
+for ((i = 0; i < 1500; i++)); do /bin/true repeat-loop; done
+python3 -c '
+import os
+for i in range(1200):
+    os.waitpid(os.posix_spawn("/bin/true", ["true", "repeat-spawn"], os.environ), 0)
+'
+printf 'repeat_window = 1\n' >/etc/execlog.ini
+"$CLI" reload >/dev/null
+python3 -c '
+import os, time
+for burst in range(3):
+    for i in range(100):
+        os.waitpid(os.posix_spawn("/bin/true", ["true", "repeat-window"], os.environ), 0)
+    time.sleep(1.3)
+'
+/bin/true repeat-end
+SH
+status=0
+"$SANDBOX" --preload "$LIB" --sink "$WORK/log" -- bash "$WORK/steps.sh" \
+    >"$WORK/out" 2>&1 || status=$?
+[ $status -eq 77 ] && { cat "$WORK/out"; exit 77; }
+[ $status -eq 0 ] || fail "the steps: status $status" "$(cat "$WORK/out")"
+
+# MARKER RUNS MAX-LINES: the lines for MARKER, and the runs they account
+# for (1 for a plain line, N + 0 for "repeated N times").
+check_marker() {
+    local marker=$1 runs=$2 max=$3 lines counted
+    lines=$(grep -c "]: .*true $marker\$" "$WORK/log")
+    counted=$(grep "]: .*true $marker\$" "$WORK/log" |
+        sed -n 's/.*: repeated \([0-9]*\) times in [0-9]* s: .*/\1/p' |
+        awk '{ n += $1 } END { print n + 0 }')
+    plain=$((lines - $(grep -c "]: repeated [0-9]* times in .*true $marker\$" "$WORK/log")))
+    if [ $((plain + counted)) -eq "$runs" ] && [ "$lines" -le "$max" ]; then
+        ok "$marker: $runs commands in $lines lines ($plain logged, $counted counted)"
+    else
+        fail "$marker: $runs commands, but $lines lines account for $((plain + counted))" \
+            "$(grep "true $marker\$" "$WORK/log" | head -20)"
+    fi
+}
+check_marker repeat-loop 1500 2
+check_marker repeat-spawn 1200 2
+# Three bursts a window apart: each one's first line and its count.
+check_marker repeat-window 300 6
+grep -q ']: /bin/true repeat-end$' "$WORK/log" || fail "the last command is not logged"
+[ "$failures" -eq 0 ]
