@@ -1,7 +1,7 @@
 #!/bin/bash
 # A sanitizer build's library drags libasan into foreign programs.
 [ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
-# execlog-install-hooks (install-hooks.sh.in) against a real
+# install-hooks.sh (installed as execlog-install-hooks) against a real
 # /etc/ld.so.preload: enable, disable and status, each case in its own
 # private mount namespace with an overlay on /etc (tests/sandbox.sh), so
 # the host's /etc is never written.
@@ -38,24 +38,31 @@ mkdir -p "$work/bin" "$work/units" "$work/lib" "$work/old" "$work/state" \
     "$work/bad/text" "$work/bad/short" "$work/bad/arch" "$work/bad/dir/libexeclog.so" \
     "$work/bad/name" "$work/bad/loose"
 
-# The script and the units as `make` generates them; from the sources when
-# this tree has not generated them (a manual run).
-subst() {
-    sed -e 's|@libdir[@]|/usr/lib|g' -e 's|@sbindir[@]|/usr/sbin|g' \
-        -e 's|@sysconfdir[@]|/etc|g' -e 's|@pkgdatadir[@]|/usr/share/execlog|g' \
-        -e 's|@PACKAGE_VERSION[@]|test|g' "$1"
-}
+# The script as `make` configures it; the checkout's when this tree has
+# not generated it (a manual run).  make changes only the lines marked
+# "configured", and the checkout's runs as it is.
+script=$srcdir/install-hooks.sh
 if [ -f "$build/execlog-install-hooks" ]; then
-    cp "$build/execlog-install-hooks" "$work/bin/"
-else
-    subst "$srcdir/install-hooks.sh.in" >"$work/bin/execlog-install-hooks"
+    script=$build/execlog-install-hooks
+    if ! diff <(grep -v '# configured$' "$srcdir/install-hooks.sh") \
+        <(grep -v '# configured$' "$script") >"$work/configured.diff"; then
+        echo "FAIL: make changed more than the lines marked configured:"
+        cat "$work/configured.diff"
+        exit 1
+    fi
 fi
-chmod 755 "$work/bin/execlog-install-hooks"
+install -m 755 "$script" "$work/bin/execlog-install-hooks"
+sh "$srcdir/install-hooks.sh" --help >"$work/help" ||
+    { echo "FAIL: sh install-hooks.sh --help from the checkout failed"; exit 1; }
+grep -q 'enable \[LIBRARY\]' "$work/help" ||
+    { echo "FAIL: install-hooks.sh --help:"; cat "$work/help"; exit 1; }
+# The units as make generates them, with this build's paths.
 for u in execlog-reload.path execlog-reload.service; do
     if [ -f "$build/$u" ]; then
         cp "$build/$u" "$work/units/"
     else
-        subst "$srcdir/etc/$u" >"$work/units/$u"
+        sed -e 's|@sbindir[@]|/usr/sbin|g' -e 's|@sysconfdir[@]|/etc|g' \
+            "$srcdir/etc/$u" >"$work/units/$u"
     fi
 done
 
