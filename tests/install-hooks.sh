@@ -32,7 +32,9 @@ fi
 work=$(mktemp -d /tmp/execlog-install-hooks.XXXXXX)
 trap 'rm -rf -- "$work"' EXIT
 # Every process in a sandbox whose ld.so.preload lists the library loads it,
-# nobody's too: the library and the script must be readable by all.
+# nobody's too, and nobody runs the script and execlog: all of them are
+# copied here, readable by all, since the build tree may be where nobody
+# cannot go (a clone in /root, mode 0700).
 chmod 755 "$work"
 mkdir -p "$work/bin" "$work/units" "$work/lib" "$work/old" "$work/state" \
     "$work/bad/text" "$work/bad/short" "$work/bad/arch" "$work/bad/dir/libexeclog.so" \
@@ -56,6 +58,8 @@ sh "$srcdir/install-hooks.sh" --help >"$work/help" ||
     { echo "FAIL: sh install-hooks.sh --help from the checkout failed"; exit 1; }
 grep -q 'enable \[LIBRARY\]' "$work/help" ||
     { echo "FAIL: install-hooks.sh --help:"; cat "$work/help"; exit 1; }
+install -m 755 "$cli" "$work/bin/execlog"
+cli=$work/bin/execlog
 # The units as make generates them, with this build's paths.
 for u in execlog-reload.path execlog-reload.service; do
     if [ -f "$build/$u" ]; then
