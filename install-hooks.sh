@@ -432,17 +432,18 @@ cmd_status() {
     make_work
     st_rc=0
     "$execlog" status >"$work/status" 2>&1 || st_rc=$?
+    # execlog's verdict on the cache, a sentence that names it.
     cache=$(sed -n 's/^cache: //p' "$work/status" | head -n 1)
     case $st_rc in
         0 | 3) ;;
         1)
-            echo "problem: $listed is enabled and loaded, but the cache: $cache"
+            echo "problem: $listed is enabled and loaded; $cache"
             return 1 ;;
         *)
             echo "problem: $listed is enabled and loaded, but $execlog status failed (exit $st_rc)"
             return 1 ;;
     esac
-    echo "enabled: $listed is listed in $preload and loaded by new processes; cache: $cache"
+    echo "enabled: $listed is listed in $preload and loaded by new processes; $cache"
 }
 
 # ---- command line

@@ -317,14 +317,18 @@ case_status() {
     [ "$out" = "not enabled: no libexeclog.so in $P" ] || no "status line: $out"
     ih enable "$lib"; expect 0 "enable"
     ih status; expect 0 "enabled"
-    case $out in "enabled: $lib "*) ;; *) no "status line: $out" ;; esac
+    [ "$out" = "enabled: $lib is listed in $P and loaded by new processes; /etc/execlog.cache is valid and up to date with /etc/execlog.ini" ] ||
+        no "status line: $out"
     echo '# edited' >>/etc/execlog.ini
     ih status; expect 1 "ini newer than the cache"
-    says "changed since the last reload" "ini newer than the cache"
+    [ "$out" = "problem: $lib is enabled and loaded; /etc/execlog.cache is valid, but /etc/execlog.ini changed since the last reload (run execlog reload)" ] ||
+        no "status line, ini newer than the cache: $out"
     "$cli" reload >/dev/null
     ih status; expect 0 "after reload"
     chmod 666 /etc/execlog.cache
     ih status; expect 1 "cache writable by others"
+    case $out in "problem: $lib is enabled and loaded; /etc/execlog.cache is not used ("*"): built-in defaults apply") ;;
+        *) no "status line, cache writable by others: $out" ;; esac
     chmod 644 /etc/execlog.cache
     # Listed, but not loadable: from here on every process prints a loader
     # error, so only stdout is looked at.
