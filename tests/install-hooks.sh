@@ -102,7 +102,7 @@ fi
 # The cases, run one per sandbox.
 cat >"$work/cases.sh" <<'EOF'
 set -uo pipefail
-w=$IHT_WORK srcdir=$IHT_SRCDIR cli=$IHT_CLI other=$IHT_OTHER case=$1
+w=$IHT_WORK srcdir=$IHT_SRCDIR build=$IHT_BUILD cli=$IHT_CLI other=$IHT_OTHER case=$1
 script=$w/bin/execlog-install-hooks
 lib=$w/lib/libexeclog.so
 P=/etc/ld.so.preload
@@ -377,6 +377,35 @@ case_systemd() {
     umount "$real"
 }
 
+# make uninstall with the hook enabled disables it before it removes
+# anything: no entry left, no loader error.  Installed under a prefix in
+# $w, since the sandbox stands in for /etc only.
+case_uninstall() {
+    command -v make >/dev/null || { echo "SKIP [$case]: no make"; return 0; }
+    local p=$w/prefix
+    # Not the jobserver of the make check that runs this test.
+    unset MAKEFLAGS MFLAGS MAKELEVEL
+    mk() {
+        make -C "$build" prefix="$p" "$@" >"$state/make.out" 2>&1 ||
+            no "make $*: $(tail -n 5 "$state/make.out")"
+    }
+    orig '# c\n%s\n' "$other"
+    mk install
+    ih --execlog "$p/sbin/execlog" enable "$p/lib/libexeclog.so"; expect 0 "enable"
+    mapped "$p/lib/libexeclog.so" "after enable"
+    mk -j2 uninstall
+    grep -q "disabling it first" "$state/make.out" || no "uninstall did not say it disables the hook"
+    unchanged "uninstall"
+    err=$(/bin/true 2>&1) || no "/bin/true failed after uninstall"
+    [ -z "$err" ] || no "/bin/true after uninstall printed: $err"
+    [ ! -e "$p/lib/libexeclog.so" ] || no "uninstall left the library"
+    # Nothing listed: uninstall leaves the file alone.
+    mk install
+    mk uninstall
+    grep -q "disabling" "$state/make.out" && no "uninstall disabled a hook that was not enabled"
+    unchanged "uninstall, not enabled"
+}
+
 case_usage() {
     ih --help; expect 0 "--help"
     says "enable [LIBRARY]" "--help"
@@ -392,11 +421,11 @@ case_usage() {
 exit $failed
 EOF
 
-export IHT_WORK=$work IHT_SRCDIR=$srcdir IHT_CLI=$cli IHT_OTHER=$other
+export IHT_WORK=$work IHT_SRCDIR=$srcdir IHT_BUILD=$build IHT_CLI=$cli IHT_OTHER=$other
 fail=0
 for c in no-file empty-file no-final-newline comments-and-other mode-owner \
     shared-line path-forms broken-library missing-library invalid-ini \
-    other-execlog symlink not-root status systemd usage; do
+    other-execlog symlink not-root status systemd uninstall usage; do
     rc=0
     "$srcdir/tests/sandbox.sh" -- /bin/bash "$work/cases.sh" "$c" || rc=$?
     case $rc in
