@@ -4,7 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/harness.sh"
 [ -x "$CLI" ] || { echo "no $CLI"; exit 99; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: the ini must be owned by root"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "the ini must be owned by root, and this is not root"
 work_dir /tmp/execlog-cli.XXXXXX 0
 
 "$CLI" check "$top_srcdir/etc/execlog.ini" >/dev/null || fail "shipped ini rejected"

@@ -7,7 +7,7 @@ set -euo pipefail
 
 . "$(dirname "$0")/harness.sh"
 [ -f "$LIB" ] && [ -x "$CLI" ] || { echo "build the library and execlog first"; exit 99; }
-command -v rsyslogd >/dev/null || { echo "SKIP: rsyslogd not installed"; exit 77; }
+command -v rsyslogd >/dev/null || skip "rsyslogd not installed"
 need_etc_cache
 work_dir /tmp/execlog-rsyslog.XXXXXX 0
 port=$((20000 + RANDOM % 20000))
@@ -47,7 +47,7 @@ SH
 
 rc=0
 "$top_srcdir/tests/sandbox.sh" --preload "$LIB" -- bash "$WORK/run.sh" > "$WORK/out" 2>&1 || rc=$?
-[ $rc -eq 77 ] && exit 77
+[ $rc -ne 77 ] || skip_sandbox "$WORK/out"
 [ $rc -eq 0 ] || fail "run failed ($rc): $(cat "$WORK/out")"
 grep -q "execlog\[[0-9]*\]: \[login:.*\]: /bin/true 'two words' marker-text\$" "$WORK/auth.log" 2>/dev/null ||
     fail "rsyslogd did not file the text line under authpriv: $(cat "$WORK/auth.log" 2>/dev/null)"
