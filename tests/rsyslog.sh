@@ -28,10 +28,15 @@ cat > "$WORK/run.sh" <<SH
 set -eu
 mkdir -p /run/rs-central /run/rs-host
 rm -f /dev/log
+# The daemons are this script's children in the host's process space:
+# stopped on every way out, so that none is left running.
+daemons=''
+stop_daemons() { [ -z "\$daemons" ] || kill \$daemons 2>/dev/null || true; wait; }
+trap stop_daemons EXIT
 rsyslogd -n -f $WORK/central.conf -i /run/rs-central.pid &
-central=\$!
+daemons="\$daemons \$!"
 rsyslogd -n -f $WORK/host.conf -i /run/rs-host.pid &
-host=\$!
+daemons="\$daemons \$!"
 for i in \$(seq 100); do [ -S /dev/log ] && break; sleep 0.05; done
 [ -S /dev/log ] || { echo "FAIL rsyslogd made no /dev/log"; exit 1; }
 install -m 644 /dev/null /etc/execlog.ini
@@ -41,8 +46,6 @@ printf '%s\n' 'output_format = json' > /etc/execlog.ini
 $CLI reload >/dev/null
 /bin/true "\$(printf 'a\tb')" marker-json
 for i in \$(seq 100); do grep -q marker-json $WORK/central.jsonl 2>/dev/null && break; sleep 0.1; done
-kill \$host \$central
-wait \$host \$central 2>/dev/null || true
 SH
 
 rc=0
