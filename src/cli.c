@@ -249,24 +249,29 @@ static int cmd_status(void)
         printf("hook: enabled (%s in /etc/ld.so.preload)\n", lib);
     else
         printf("hook: not enabled (no libexeclog.so in /etc/ld.so.preload)\n");
+    /* After "cache: ", each verdict is a sentence of its own that names
+     * the cache: execlog-install-hooks status quotes it as it is. */
     r = read_cache(&file, &why);
     if (r == 1) {
-        printf("cache: none; built-in defaults apply (run execlog reload)\n");
+        printf("cache: no %s: built-in defaults apply (run execlog reload)\n",
+               cache_path);
     } else if (r < 0) {
-        printf("cache: %s is not used: %s; built-in defaults apply\n",
+        printf("cache: %s is not used (%s): built-in defaults apply\n",
                cache_path, why);
         status = EXIT_INVALID;
     } else if (stat(file.header.ini_path, &st) < 0) {
-        printf("cache: valid; its ini %s is gone\n", file.header.ini_path);
+        printf("cache: %s is valid; %s, which it was compiled from, is gone\n",
+               cache_path, file.header.ini_path);
     } else if ((uint64_t)st.st_ino != file.header.ini_inode ||
                (uint64_t)st.st_size != file.header.ini_size ||
                st.st_mtim.tv_sec != file.header.ini_mtime_sec ||
                (uint32_t)st.st_mtim.tv_nsec != file.header.ini_mtime_nsec) {
-        printf("cache: valid, but %s changed since the last reload (run "
-               "execlog reload)\n", file.header.ini_path);
+        printf("cache: %s is valid, but %s changed since the last reload "
+               "(run execlog reload)\n", cache_path, file.header.ini_path);
         status = EXIT_INVALID;
     } else {
-        printf("cache: valid and up to date with %s\n", file.header.ini_path);
+        printf("cache: %s is valid and up to date with %s\n", cache_path,
+               file.header.ini_path);
     }
     if (r == 0)
         print_user_table(&file.config.users);

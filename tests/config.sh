@@ -106,7 +106,7 @@ SH
 status=0
 "$top_srcdir/tests/sandbox.sh" --preload "$LIB" --sink "$WORK/log" -- \
     bash "$WORK/steps.sh" > "$WORK/out" 2>&1 || status=$?
-[ $status -eq 77 ] && exit 77
+[ $status -ne 77 ] || skip_sandbox "$WORK/out"
 log=$WORK/log
 count() { grep -c -e "$1" "$log" || true; }
 expect_lines() {  # PATTERN N WHAT

@@ -3,8 +3,9 @@
 #
 # Gives: the build's paths as make check sets them (builddir, top_srcdir,
 # EXECLOG_LIB), as LIB, CLI, SIGEXEC, SANDBOX; CACHE_PATH, the cache this
-# build reads, and need_etc_cache; fail MESSAGE [DETAIL...], ok and note,
-# with failures counting the fails; and work_dir.
+# build reads, and need_etc_cache; skip REASON and skip_sandbox OUTPUT;
+# fail MESSAGE [DETAIL...], ok and note, with failures counting the fails;
+# and work_dir.
 
 abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s/%s\n' "$PWD" "$1" ;; esac; }
 
@@ -18,14 +19,25 @@ SANDBOX=$top_srcdir/tests/sandbox.sh
 CACHE_PATH=$("$CLI" --help 2>/dev/null | sed -n 's/.*use PATH instead of \(.*\)$/\1/p') || true
 failures=0
 
+# skip REASON: automake's SKIP (exit 77), with the reason in the test's
+# log, so that a skip never goes unexplained.
+skip() {
+    echo "SKIP: $*"
+    exit 77
+}
+
+# skip_sandbox OUTPUT...: skip because sandbox.sh exited 77, giving the
+# reason it printed into OUTPUT (where the caller sent its stderr).
+skip_sandbox() {
+    skip "the sandbox cannot run here: $(sed -n 's/^sandbox\.sh: SKIP: //p' "$@" | tail -n 1)"
+}
+
 # The library reads the cache at the path compiled into it, and the
-# sandbox stands in for /etc only: a test that installs a cache skips
-# (exit 77) on a build configured with another sysconfdir.
+# sandbox stands in for /etc only: a test that installs a cache skips on a
+# build configured with another sysconfdir (as make distcheck's is).
 need_etc_cache() {
-    [ "$CACHE_PATH" = /etc/execlog.cache ] || {
-        echo "SKIP: built with a cache outside /etc (configure --sysconfdir=/etc)"
-        exit 77
-    }
+    [ "$CACHE_PATH" = /etc/execlog.cache ] ||
+        skip "built with the cache ${CACHE_PATH:-(unknown)}, not /etc/execlog.cache (configure --sysconfdir=/etc)"
 }
 
 fail() {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # A sanitizer build's library drags libasan into foreign programs.
 [ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
-# execlog-install-hooks (install-hooks.sh.in) against a real
+# install-hooks.sh (installed as execlog-install-hooks) against a real
 # /etc/ld.so.preload: enable, disable and status, each case in its own
 # private mount namespace with an overlay on /etc (tests/sandbox.sh), so
 # the host's /etc is never written.
@@ -32,30 +32,41 @@ fi
 work=$(mktemp -d /tmp/execlog-install-hooks.XXXXXX)
 trap 'rm -rf -- "$work"' EXIT
 # Every process in a sandbox whose ld.so.preload lists the library loads it,
-# nobody's too: the library and the script must be readable by all.
+# nobody's too, and nobody runs the script and execlog: all of them are
+# copied here, readable by all, since the build tree may be where nobody
+# cannot go (a clone in /root, mode 0700).
 chmod 755 "$work"
 mkdir -p "$work/bin" "$work/units" "$work/lib" "$work/old" "$work/state" \
     "$work/bad/text" "$work/bad/short" "$work/bad/arch" "$work/bad/dir/libexeclog.so" \
     "$work/bad/name" "$work/bad/loose"
 
-# The script and the units as `make` generates them; from the sources when
-# this tree has not generated them (a manual run).
-subst() {
-    sed -e 's|@libdir[@]|/usr/lib|g' -e 's|@sbindir[@]|/usr/sbin|g' \
-        -e 's|@sysconfdir[@]|/etc|g' -e 's|@pkgdatadir[@]|/usr/share/execlog|g' \
-        -e 's|@PACKAGE_VERSION[@]|test|g' "$1"
-}
+# The script as `make` configures it; the checkout's when this tree has
+# not generated it (a manual run).  make changes only the lines marked
+# "configured", and the checkout's runs as it is.
+script=$srcdir/install-hooks.sh
 if [ -f "$build/execlog-install-hooks" ]; then
-    cp "$build/execlog-install-hooks" "$work/bin/"
-else
-    subst "$srcdir/install-hooks.sh.in" >"$work/bin/execlog-install-hooks"
+    script=$build/execlog-install-hooks
+    if ! diff <(grep -v '# configured$' "$srcdir/install-hooks.sh") \
+        <(grep -v '# configured$' "$script") >"$work/configured.diff"; then
+        echo "FAIL: make changed more than the lines marked configured:"
+        cat "$work/configured.diff"
+        exit 1
+    fi
 fi
-chmod 755 "$work/bin/execlog-install-hooks"
+install -m 755 "$script" "$work/bin/execlog-install-hooks"
+sh "$srcdir/install-hooks.sh" --help >"$work/help" ||
+    { echo "FAIL: sh install-hooks.sh --help from the checkout failed"; exit 1; }
+grep -q 'enable \[LIBRARY\]' "$work/help" ||
+    { echo "FAIL: install-hooks.sh --help:"; cat "$work/help"; exit 1; }
+install -m 755 "$cli" "$work/bin/execlog"
+cli=$work/bin/execlog
+# The units as make generates them, with this build's paths.
 for u in execlog-reload.path execlog-reload.service; do
     if [ -f "$build/$u" ]; then
         cp "$build/$u" "$work/units/"
     else
-        subst "$srcdir/etc/$u" >"$work/units/$u"
+        sed -e 's|@sbindir[@]|/usr/sbin|g' -e 's|@sysconfdir[@]|/etc|g' \
+            "$srcdir/etc/$u" >"$work/units/$u"
     fi
 done
 
@@ -91,7 +102,7 @@ fi
 # The cases, run one per sandbox.
 cat >"$work/cases.sh" <<'EOF'
 set -uo pipefail
-w=$IHT_WORK srcdir=$IHT_SRCDIR cli=$IHT_CLI other=$IHT_OTHER case=$1
+w=$IHT_WORK srcdir=$IHT_SRCDIR build=$IHT_BUILD cli=$IHT_CLI other=$IHT_OTHER case=$1
 script=$w/bin/execlog-install-hooks
 lib=$w/lib/libexeclog.so
 P=/etc/ld.so.preload
@@ -306,14 +317,18 @@ case_status() {
     [ "$out" = "not enabled: no libexeclog.so in $P" ] || no "status line: $out"
     ih enable "$lib"; expect 0 "enable"
     ih status; expect 0 "enabled"
-    case $out in "enabled: $lib "*) ;; *) no "status line: $out" ;; esac
+    [ "$out" = "enabled: $lib is listed in $P and loaded by new processes; /etc/execlog.cache is valid and up to date with /etc/execlog.ini" ] ||
+        no "status line: $out"
     echo '# edited' >>/etc/execlog.ini
     ih status; expect 1 "ini newer than the cache"
-    says "changed since the last reload" "ini newer than the cache"
+    [ "$out" = "problem: $lib is enabled and loaded; /etc/execlog.cache is valid, but /etc/execlog.ini changed since the last reload (run execlog reload)" ] ||
+        no "status line, ini newer than the cache: $out"
     "$cli" reload >/dev/null
     ih status; expect 0 "after reload"
     chmod 666 /etc/execlog.cache
     ih status; expect 1 "cache writable by others"
+    case $out in "problem: $lib is enabled and loaded; /etc/execlog.cache is not used ("*"): built-in defaults apply") ;;
+        *) no "status line, cache writable by others: $out" ;; esac
     chmod 644 /etc/execlog.cache
     # Listed, but not loadable: from here on every process prints a loader
     # error, so only stdout is looked at.
@@ -362,6 +377,35 @@ case_systemd() {
     umount "$real"
 }
 
+# make uninstall with the hook enabled disables it before it removes
+# anything: no entry left, no loader error.  Installed under a prefix in
+# $w, since the sandbox stands in for /etc only.
+case_uninstall() {
+    command -v make >/dev/null || { echo "SKIP [$case]: no make"; return 0; }
+    local p=$w/prefix
+    # Not the jobserver of the make check that runs this test.
+    unset MAKEFLAGS MFLAGS MAKELEVEL
+    mk() {
+        make -C "$build" prefix="$p" "$@" >"$state/make.out" 2>&1 ||
+            no "make $*: $(tail -n 5 "$state/make.out")"
+    }
+    orig '# c\n%s\n' "$other"
+    mk install
+    ih --execlog "$p/sbin/execlog" enable "$p/lib/libexeclog.so"; expect 0 "enable"
+    mapped "$p/lib/libexeclog.so" "after enable"
+    mk -j2 uninstall
+    grep -q "disabling it first" "$state/make.out" || no "uninstall did not say it disables the hook"
+    unchanged "uninstall"
+    err=$(/bin/true 2>&1) || no "/bin/true failed after uninstall"
+    [ -z "$err" ] || no "/bin/true after uninstall printed: $err"
+    [ ! -e "$p/lib/libexeclog.so" ] || no "uninstall left the library"
+    # Nothing listed: uninstall leaves the file alone.
+    mk install
+    mk uninstall
+    grep -q "disabling" "$state/make.out" && no "uninstall disabled a hook that was not enabled"
+    unchanged "uninstall, not enabled"
+}
+
 case_usage() {
     ih --help; expect 0 "--help"
     says "enable [LIBRARY]" "--help"
@@ -377,11 +421,11 @@ case_usage() {
 exit $failed
 EOF
 
-export IHT_WORK=$work IHT_SRCDIR=$srcdir IHT_CLI=$cli IHT_OTHER=$other
+export IHT_WORK=$work IHT_SRCDIR=$srcdir IHT_BUILD=$build IHT_CLI=$cli IHT_OTHER=$other
 fail=0
 for c in no-file empty-file no-final-newline comments-and-other mode-owner \
     shared-line path-forms broken-library missing-library invalid-ini \
-    other-execlog symlink not-root status systemd usage; do
+    other-execlog symlink not-root status systemd uninstall usage; do
     rc=0
     "$srcdir/tests/sandbox.sh" -- /bin/bash "$work/cases.sh" "$c" || rc=$?
     case $rc in

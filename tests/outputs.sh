@@ -28,7 +28,7 @@ reload 'syslog_ident = audit-exec' 'syslog_facility = local3' 'syslog_level = no
 SH
 rc=0
 sandbox --journald "$WORK/journal" -- bash "$WORK/journal.sh" > "$WORK/journal.out" 2>&1 || rc=$?
-[ $rc -eq 77 ] && exit 77
+[ $rc -ne 77 ] || skip_sandbox "$WORK/journal.out"
 [ $rc -eq 0 ] || { cat "$WORK/journal.out"; fail "journald run failed ($rc)"; }
 journalctl -D "$WORK/journal" -o json --output-fields=MESSAGE,SYSLOG_IDENTIFIER,PRIORITY,SYSLOG_FACILITY,EXECLOG_UID,EXECLOG_CWD,EXECLOG_ARGV_0,EXECLOG_ARGV_1,EXECLOG_ARGV_2,EXECLOG_ARGV_255,EXECLOG_ARGV_256,EXECLOG_ARGV_CUT,EXECLOG_ARGC,EXECLOG_EXE,MESSAGE_ID \
     > "$WORK/journal.json" 2>/dev/null || true

@@ -25,10 +25,7 @@ STRESS_N=2000
 ENTRIES=(execve execv execvp execvpe execl execle execlp fexecve execveat
     posix_spawn posix_spawnp system popen)
 
-if [ ! -f "$LIB" ]; then
-    echo "SKIP: no library at $LIB (build it first, or set EXECLOG_LIB)"
-    exit 77
-fi
+[ -f "$LIB" ] || skip "no library at $LIB (build it first, or set EXECLOG_LIB)"
 for p in "$PROBE" "$NOMALLOC"; do
     if [ ! -x "$p" ]; then
         echo "FAIL: $p is not built (it is a check_PROGRAM: run 'make check')"

@@ -7,7 +7,7 @@ set -euo pipefail
 
 . "$(dirname "$0")/harness.sh"
 [ -f "$LIB" ] && [ -x "$CLI" ] || { echo "build the library and execlog first"; exit 99; }
-command -v rsyslogd >/dev/null || { echo "SKIP: rsyslogd not installed"; exit 77; }
+command -v rsyslogd >/dev/null || skip "rsyslogd not installed"
 need_etc_cache
 work_dir /tmp/execlog-rsyslog.XXXXXX 0
 port=$((20000 + RANDOM % 20000))
@@ -28,10 +28,15 @@ cat > "$WORK/run.sh" <<SH
 set -eu
 mkdir -p /run/rs-central /run/rs-host
 rm -f /dev/log
+# The daemons are this script's children in the host's process space:
+# stopped on every way out, so that none is left running.
+daemons=''
+stop_daemons() { [ -z "\$daemons" ] || kill \$daemons 2>/dev/null || true; wait; }
+trap stop_daemons EXIT
 rsyslogd -n -f $WORK/central.conf -i /run/rs-central.pid &
-central=\$!
+daemons="\$daemons \$!"
 rsyslogd -n -f $WORK/host.conf -i /run/rs-host.pid &
-host=\$!
+daemons="\$daemons \$!"
 for i in \$(seq 100); do [ -S /dev/log ] && break; sleep 0.05; done
 [ -S /dev/log ] || { echo "FAIL rsyslogd made no /dev/log"; exit 1; }
 install -m 644 /dev/null /etc/execlog.ini
@@ -41,13 +46,11 @@ printf '%s\n' 'output_format = json' > /etc/execlog.ini
 $CLI reload >/dev/null
 /bin/true "\$(printf 'a\tb')" marker-json
 for i in \$(seq 100); do grep -q marker-json $WORK/central.jsonl 2>/dev/null && break; sleep 0.1; done
-kill \$host \$central
-wait \$host \$central 2>/dev/null || true
 SH
 
 rc=0
 "$top_srcdir/tests/sandbox.sh" --preload "$LIB" -- bash "$WORK/run.sh" > "$WORK/out" 2>&1 || rc=$?
-[ $rc -eq 77 ] && exit 77
+[ $rc -ne 77 ] || skip_sandbox "$WORK/out"
 [ $rc -eq 0 ] || fail "run failed ($rc): $(cat "$WORK/out")"
 grep -q "execlog\[[0-9]*\]: \[login:.*\]: /bin/true 'two words' marker-text\$" "$WORK/auth.log" 2>/dev/null ||
     fail "rsyslogd did not file the text line under authpriv: $(cat "$WORK/auth.log" 2>/dev/null)"

@@ -35,11 +35,11 @@ set -u
 . "$(dirname "$0")/harness.sh"
 TMO=60
 
-[ -f "$LIB" ] || { echo "SKIP: no library at $LIB"; exit 77; }
+[ -f "$LIB" ] || skip "no library at $LIB"
 for p in "$SIGEXEC" "$CLI"; do
     [ -x "$p" ] || { echo "FAIL: $p is not built"; exit 1; }
 done
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (setuid copies, chown, the sandbox)"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (setuid copies, chown, the sandbox)"
 
 setuid_dir=''
 # shellcheck disable=SC2317  # called by harness_cleanup at exit
@@ -53,10 +53,7 @@ in_sandbox() {
     shift 2
     timeout -k 10 "$TMO" bash "$SANDBOX" --preload "$LIB" --sink "$sink" -- "$@" \
         >"$WORK/$name.out" 2>"$WORK/$name.err" || rc=$?
-    if [ $rc -eq 77 ]; then
-        echo "SKIP: the sandbox cannot run here: $(tail -n 1 "$WORK/$name.err")"
-        exit 77
-    fi
+    [ $rc -ne 77 ] || skip_sandbox "$WORK/$name.err"
     return $rc
 }
 

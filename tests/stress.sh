@@ -26,9 +26,9 @@ set -u
 . "$(dirname "$0")/harness.sh"
 TMO=${STRESS_TIMEOUT:-300}
 
-[ -f "$LIB" ] || { echo "SKIP: no library at $LIB"; exit 77; }
+[ -f "$LIB" ] || skip "no library at $LIB"
 [ -x "$SIGEXEC" ] || { echo "FAIL: $SIGEXEC is not built"; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: the sandbox needs root"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "the sandbox needs root"
 
 # In the build tree, not /tmp: the hammers' file must be executable, and
 # /tmp may be mounted noexec.
@@ -64,10 +64,7 @@ run() {
                  shift; exec "$@"' _ "$cache" "$@" \
         >"$WORK/$name.out" 2>"$WORK/$name.err" || rc=$?
     printf '      (%s: %d s)\n' "$name" $((SECONDS - start))
-    if [ $rc -eq 77 ]; then
-        echo "SKIP: the sandbox cannot run here: $(tail -n 1 "$WORK/$name.err")"
-        exit 77
-    fi
+    [ $rc -ne 77 ] || skip_sandbox "$WORK/$name.err"
     return $rc
 }
 
