@@ -17,7 +17,6 @@
  * answer (EINVAL, EFAULT) is what they must get. */
 #define __nonnull(params)
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -32,6 +31,7 @@
 #include <unistd.h>
 
 #include "pipeline.h"
+#include "real.h"
 #include "sys.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -225,10 +225,13 @@ static int exec_search(struct exec_call *ev)
         log_if_runnable(ev, AT_FDCWD, file, 0, &logged);
         return finish(ev, logged, exec_or_script(ev, file));
     }
-    if (env_lookup(environ, "PATH", 4, &path) < 0)
-        path = DEFAULT_PATH;
     file_len = strnlen(file, NAME_MAX) + 1;
-    path_len = strnlen(path, PATH_MAX - 1) + 1;
+    if (env_lookup(environ, "PATH", 4, &path) < 0) {
+        path = DEFAULT_PATH;
+        path_len = sizeof(DEFAULT_PATH);
+    } else {
+        path_len = strnlen(path, PATH_MAX - 1) + 1;
+    }
     if (file_len - 1 > NAME_MAX) {
         errno = ENAMETOOLONG;
         return -1;
@@ -388,34 +391,6 @@ EXPORT int execlp(const char *file, const char *arg, ...)
                              .fd = -1, .argv = argv, .envp = environ };
 
     return exec_search(&ev);
-}
-
-/* glibc 2.34 moved dlsym into libc as dlsym@GLIBC_2.34 and kept the same
- * function as dlsym@GLIBC_2.2.5.  Binding the old name keeps GLIBC_2.34
- * out of the library's version needs, which every process that loads it
- * checks at start-up (about 260 instructions per version). */
-#if defined(__x86_64__) && defined(__GLIBC__)
-__asm__(".symver dlsym, dlsym@GLIBC_2.2.5");
-#endif
-
-/* Bound when the library loads, not through the PLT: the lazy binder's
- * frame would come on top of a wrapper's stack, before the call it
- * wraps.  (__errno_location keeps its lazy binding: errno is written only
- * after a wrapper's last system call; see finish.) */
-extern void *dlsym(void *restrict handle, const char *restrict symbol)
-    __attribute__((noplt));
-
-/* libc's own implementation, looked up at first use.  The race between two
- * first uses is harmless: both store the same address. */
-static void *real_function(void **slot, const char *name)
-{
-    void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-
-    if (fn == NULL) {
-        fn = dlsym(RTLD_NEXT, name);
-        __atomic_store_n(slot, fn, __ATOMIC_RELEASE);
-    }
-    return fn;
 }
 
 typedef int spawn_fn(pid_t *, const char *, const posix_spawn_file_actions_t *,
