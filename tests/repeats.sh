@@ -4,7 +4,9 @@
 # them is in a line: the first one's, or a "repeated N times" summary.
 #   - a shell loop (fork and exec: each command logs from its own child);
 #   - an agent that posix_spawns the same command;
-#   - a window that ends while the agent goes on.
+#   - a window that ends while the agent goes on;
+#   - the summary in JSON ("repeated": N) and in journald
+#     (EXECLOG_REPEATED), through a real systemd-journald.
 [ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
 set -uo pipefail
 . "$(dirname "$0")/harness.sh"
@@ -61,4 +63,40 @@ check_marker repeat-spawn 1200 2
 # Three bursts a window apart: each one's first line and its count.
 check_marker repeat-window 300 6
 grep -q ']: /bin/true repeat-end$' "$WORK/log" || fail "the last command is not logged"
+
+# JSON to the sink, then journald's native protocol into a real journald:
+# 40 identical commands, then another that brings the summary out.
+cat >"$WORK/formats.sh" <<SH
+set -eu
+printf '%s\n' 'repeat_window = 60' "output_format = \$1" "output = \$2" >/etc/execlog.ini
+chmod 644 /etc/execlog.ini
+"$CLI" reload >/dev/null
+for ((i = 0; i < 40; i++)); do /bin/true repeat-\$1; done
+/bin/true repeat-\$1-end
+SH
+"$SANDBOX" --preload "$LIB" --sink "$WORK/json.log" -- \
+    bash "$WORK/formats.sh" json devlog >"$WORK/json.out" 2>&1 ||
+    fail "the JSON steps: status $?" "$(cat "$WORK/json.out")"
+if grep -q '{"repeated":39,"repeated_seconds":[0-9]*,"message":.*"argv":\["/bin/true","repeat-json"\]}$' "$WORK/json.log" &&
+    [ "$(grep -c '"repeat-json"\]' "$WORK/json.log")" = 2 ]; then
+    ok "JSON: 40 commands in 2 objects, the second with \"repeated\":39"
+else
+    fail "JSON: no \"repeated\":39 object for 40 commands" "$(grep repeat-json "$WORK/json.log")"
+fi
+status=0
+"$SANDBOX" --preload "$LIB" --journald "$WORK/journal" -- \
+    bash "$WORK/formats.sh" text journald >"$WORK/journald.out" 2>&1 || status=$?
+if [ $status -eq 77 ]; then
+    note "journald case skipped: $(tail -n 1 "$WORK/journald.out")"
+elif [ $status -ne 0 ]; then
+    fail "the journald steps: status $status" "$(cat "$WORK/journald.out")"
+else
+    entries=$(journalctl -D "$WORK/journal" -t execlog -o cat EXECLOG_REPEATED=39 2>/dev/null)
+    if printf '%s\n' "$entries" | grep -q '^repeated 39 times in [0-9]* s: .*]: /bin/true repeat-text$'; then
+        ok "journald: the summary has EXECLOG_REPEATED=39"
+    else
+        fail "journald: no entry with EXECLOG_REPEATED=39" \
+            "$(journalctl -D "$WORK/journal" -t execlog -o cat 2>&1 | grep repeat | head)"
+    fi
+fi
 [ "$failures" -eq 0 ]
