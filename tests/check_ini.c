@@ -147,11 +147,12 @@ static char *read_source(const char *relative)
 /* Lines of the form "#NAME = value": a key shown with its default. */
 static size_t shown_key(const char *line)
 {
-    size_t len = strspn(line + 1, "abcdefghijklmnopqrstuvwxyz_");
+    size_t len;
 
-    return line[0] == '#' && len > 0 && strncmp(line + 1 + len, " = ", 3) == 0
-               ? len
-               : 0;
+    if (line[0] != '#')
+        return 0;
+    len = strspn(line + 1, "abcdefghijklmnopqrstuvwxyz_");
+    return len > 0 && strncmp(line + 1 + len, " = ", 3) == 0 ? len : 0;
 }
 
 /* The shipped ini shows every key, commented out, with its default: as

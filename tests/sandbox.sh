@@ -7,7 +7,9 @@
 #   sandbox.sh [--preload LIB] [--sink FILE | --journald DIR] [--no-proc] \
 #              -- CMD [ARGS...]
 #
-#   --preload LIB   /etc/ld.so.preload (in the copy) lists exactly LIB
+#   --preload LIB   /etc/ld.so.preload (in the copy) lists exactly LIB (a
+#                   copy of it in the sandbox's /run, which every user can
+#                   map)
 #   --sink FILE     /dev/log -> tests/logsink; FILE gets one line per datagram
 #                   (truncated first). logsink is $LOGSINK, else
 #                   $builddir/tests/logsink, else next to this script, else
@@ -378,7 +380,12 @@ setup >&2
 
 if [ -n "$preload" ]; then
     [ "$etc_ready" = 1 ] || fail "refusing to write /etc/ld.so.preload outside the overlay"
-    printf '%s\n' "$preload" >/etc/ld.so.preload
+    # A copy in the sandbox's /run (mode 755): programs run as another user
+    # (nobody, a setuid program's caller) must be able to map it wherever
+    # the build tree is, a clone in /root (0700) included.
+    mkdir -m 755 /run/execlog-sandbox-lib
+    install -m 755 "$preload" /run/execlog-sandbox-lib/libexeclog.so
+    printf '%s\n' /run/execlog-sandbox-lib/libexeclog.so >/etc/ld.so.preload
     preload_written=1
 fi
 
