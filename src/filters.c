@@ -90,6 +90,8 @@ static enum ancestry ancestor_named(const struct filter_chain *fc,
     pid_t pid = event_ppid(ev), ppid;
     char comm[COMM_MAX + 1];
 
+    if (!proc_host_ids())
+        return ANCESTOR_UNKNOWN;
     for (int step = 0; step < ANCESTOR_MAX_STEPS; step++) {
         /* 0 is the parent of PID 1, and of a process whose parent is
          * outside our pid namespace: the top. */
@@ -189,7 +191,7 @@ static enum ancestry unit_listed(const struct filter_chain *fc,
                                  struct exec_event *ev)
 {
     const char *path, *unit;
-    int n = event_cgroup(ev, &path), u;
+    int n = proc_host_cgroups() ? event_cgroup(ev, &path) : -EPERM, u;
 
     if (n < 0)
         return ANCESTOR_UNKNOWN;
@@ -238,7 +240,7 @@ static bool only_root_can_change(const char *path, size_t len, char *copy,
 {
     struct statx stx;
 
-    if (len == 0 || path[0] != '/' || len >= cap)
+    if (len == 0 || path[0] != '/' || len >= cap || !proc_host_ids())
         return false;
     memcpy(copy, path, len + 1);
     /* The path, then each directory above it, "/" last. */

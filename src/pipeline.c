@@ -46,7 +46,7 @@ struct workspace {
 struct mapped_area {
     struct exec_event event;
     struct repeat_summary due;
-    char summary[REPEAT_LINE_MAX + 64];
+    char summary[REPEAT_SUMMARY_SIZE];
     struct config config;
     char work[EVENT_WORK_SIZE];
     char candidate[CANDIDATE_SIZE];
@@ -366,7 +366,7 @@ static void send_repeats(const struct config *cfg, struct workspace *ws,
                                 .scratch_size = ws->scratch_size,
                                 .repeated = ws->due->count };
 
-    textbuf_init(&out, ws->summary, REPEAT_LINE_MAX + 64);
+    textbuf_init(&out, ws->summary, REPEAT_SUMMARY_SIZE);
     repeat_render(ws->due, cfg->output_format == OUTPUT_FORMAT_JSON, &out);
     m.text = out.data;
     m.len = out.len;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -374,4 +375,27 @@ int proc_status_uid(pid_t pid, uid_t *uid, char *io, size_t io_size)
         return q.found;
     *uid = q.uid;
     return 0;
+}
+
+/* The inode numbers of the initial namespaces (the kernel's
+ * PROC_USER_INIT_INO and PROC_CGROUP_INIT_INO). */
+#define INITIAL_USER_NS_INO 0xEFFFFFFDu
+#define INITIAL_CGROUP_NS_INO 0xEFFFFFFBu
+
+static bool ns_is(const char *link, uint64_t ino)
+{
+    struct statx stx;
+
+    return sys_call(SYS_statx, AT_FDCWD, link, 0, STATX_INO, &stx) == 0 &&
+           stx.stx_ino == ino;
+}
+
+bool proc_host_ids(void)
+{
+    return ns_is("/proc/self/ns/user", INITIAL_USER_NS_INO);
+}
+
+bool proc_host_cgroups(void)
+{
+    return ns_is("/proc/self/ns/cgroup", INITIAL_CGROUP_NS_INO);
 }

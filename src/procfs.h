@@ -3,6 +3,7 @@
 #ifndef EXECLOG_PROCFS_H
 #define EXECLOG_PROCFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -56,5 +57,13 @@ int cgroup_path_from(const char *proc_cgroup, char *path, size_t cap,
  * delegated subtree's owner's).  Returns the unit's length and *unit
  * (pointing into path), or -ENOENT. */
 int cgroup_systemd_unit(const char *path, size_t len, const char **unit);
+
+/* Whether this process sees the host's own uids (the initial user
+ * namespace) and the host's cgroup paths (the initial cgroup namespace).
+ * In a user namespace of its own any user is uid 0 and owns its files as
+ * root; in a cgroup namespace a delegated subtree looks like the root:
+ * what filters trust is then unknown. */
+bool proc_host_ids(void);
+bool proc_host_cgroups(void);
 
 #endif

@@ -33,19 +33,31 @@ _Static_assert(sizeof(struct repeat_record) == 16384,
 static struct repeat_record *kept_record = NULL;
 static uid_t kept_uid = 0;
 
-static struct repeat_record *record_of(uid_t uid)
+/* The user's record, and in *kept whether it stays mapped (the first
+ * user this process counts for); release_record when done. */
+static struct repeat_record *record_of(uid_t uid, bool *kept)
 {
     struct repeat_record *r = __atomic_load_n(&kept_record, __ATOMIC_ACQUIRE);
 
+    *kept = true;
     if (r != NULL && __atomic_load_n(&kept_uid, __ATOMIC_RELAXED) == uid)
         return r;
     r = state_record_map(REPEAT_PREFIX, sizeof(REPEAT_PREFIX) - 1, uid,
                          sizeof(*r));
-    if (r != NULL && kept_record == NULL) {
+    *kept = r != NULL && kept_record == NULL;
+    if (*kept) {
         kept_uid = uid;
         __atomic_store_n(&kept_record, r, __ATOMIC_RELEASE);
     }
     return r;
+}
+
+/* A daemon that counts for many users one after the other must not pile
+ * up mappings. */
+static void release_record(struct repeat_record *r, bool kept)
+{
+    if (!kept)
+        sys_call(SYS_munmap, r, sizeof(*r));
 }
 
 /* FNV-1a, 64 bits: identity, not secrecy (the record is the user's own). */
@@ -101,36 +113,55 @@ static bool lock(struct repeat_record *r)
                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
+/* The record is the user's own file: whatever it holds is read as
+ * untrusted, its length bounded, its times ordered. */
 static void take_summary(struct repeat_record *r, struct repeat_summary *s)
 {
+    uint32_t len = r->line_len;
+
     s->count = r->count;
-    s->seconds = (uint64_t)(r->last_ms - r->first_ms) / 1000;
-    s->len = r->line_len;
-    memcpy(s->line, r->line, r->line_len);
+    s->seconds = r->last_ms > r->first_ms
+                     ? (uint64_t)(r->last_ms - r->first_ms) / 1000
+                     : 0;
+    s->len = len <= REPEAT_LINE_MAX ? len : 0;
+    memcpy(s->line, r->line, s->len);
     r->count = 0;
+}
+
+/* Whether now is still in the window that started at first_ms; a start
+ * in the future (a forged or damaged record) ends it. */
+static bool in_window(int64_t first_ms, int64_t now, uint32_t window_s)
+{
+    return first_ms <= now && now - first_ms < (int64_t)window_s * 1000;
 }
 
 bool repeat_note(struct exec_event *ev, const char *line, size_t len,
                  uint32_t window_s, struct repeat_summary *due)
 {
-    struct repeat_record *r = record_of(event_uid(ev));
+    struct repeat_record *r;
     uint64_t id;
     int64_t sec, now;
     long nsec;
-    bool counted = false;
+    bool counted = false, kept;
 
     due->count = 0;
-    if (r == NULL || event_time(ev, &sec, &nsec) < 0)
+    /* A setuid program reads nothing its caller can write. */
+    if (event_uid(ev) != event_euid(ev) || event_time(ev, &sec, &nsec) < 0)
+        return false;
+    r = record_of(event_uid(ev), &kept);
+    if (r == NULL)
         return false;
     id = identity_of(ev);
     now = sec * 1000 + nsec / 1000000;
-    if (!lock(r))
+    if (!lock(r)) {
+        release_record(r, kept);
         return false;
+    }
     if (r->count != 0 &&
-        (r->identity != id || now - r->first_ms >= (int64_t)window_s * 1000))
+        (r->identity != id || !in_window(r->first_ms, now, window_s)))
         take_summary(r, due);
     if (r->line_len != 0 && r->identity == id &&
-        now - r->first_ms < (int64_t)window_s * 1000) {
+        in_window(r->first_ms, now, window_s)) {
         r->count++;
         r->last_ms = now;
         counted = true;
@@ -143,19 +174,29 @@ bool repeat_note(struct exec_event *ev, const char *line, size_t len,
         r->line_len = 0;
     }
     __atomic_store_n(&r->busy, 0, __ATOMIC_RELEASE);
+    release_record(r, kept);
     return counted;
+}
+
+/* The stored line may be anything its user wrote there: no byte that
+ * could end or forge a log line goes out. */
+static void put_stored(struct textbuf *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        textbuf_putc(out, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?'
+                                                                      : s[i]);
 }
 
 void repeat_render(const struct repeat_summary *s, bool json,
                    struct textbuf *out)
 {
-    if (json && s->len > 0 && s->line[0] == '{') {
+    if (json && s->len > 1 && s->line[0] == '{' && s->line[s->len - 1] == '}') {
         textbuf_puts(out, "{\"repeated\":");
         textbuf_put_u64(out, s->count);
         textbuf_puts(out, ",\"repeated_seconds\":");
         textbuf_put_u64(out, s->seconds);
         textbuf_putc(out, ',');
-        textbuf_put(out, s->line + 1, s->len - 1);
+        put_stored(out, s->line + 1, s->len - 1);
         return;
     }
     textbuf_puts(out, "repeated ");
@@ -163,5 +204,5 @@ void repeat_render(const struct repeat_summary *s, bool json,
     textbuf_puts(out, " times in ");
     textbuf_put_u64(out, s->seconds);
     textbuf_puts(out, " s: ");
-    textbuf_put(out, s->line, s->len);
+    put_stored(out, s->line, s->len);
 }

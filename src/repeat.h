@@ -22,6 +22,9 @@
 /* A line longer than this is never counted: it is logged every time. */
 #define REPEAT_LINE_MAX (16384 - 40)
 
+/* A summary line: the longest prefix ("{\"repeated\":N,...") and the line. */
+#define REPEAT_SUMMARY_SIZE (REPEAT_LINE_MAX + 128)
+
 /* What a summary says, taken out of the record. */
 struct repeat_summary {
     uint64_t count;             /* 0: none */

@@ -515,6 +515,46 @@ static int spoofed_cronjob(void)
     return in_child(spoofed_leaf);
 }
 
+/* In a user namespace of its own, any user is uid 0: a process there
+ * named like root's daemon must not count as root's (nor any other). */
+static int userns_leaf(void)
+{
+    prctl(PR_SET_NAME, "leaf", 0, 0, 0);
+    if (strcmp(verdict("exclude_spawns_of:cronjob", exec_of("/bin/true")),
+               "") != 0)
+        return 1;
+    if (strcmp(verdict("only_spawns_of:nosuch", exec_of("/bin/true")), "") != 0)
+        return 2;
+    if (strcmp(verdict("exclude_comm:ls", exec_of("/bin/ls")), "") != 0)
+        return 3;
+    return 0;
+}
+
+static int userns_cronjob(void)
+{
+    char map[64];
+    FILE *f;
+
+    prctl(PR_SET_NAME, "cronjob", 0, 0, 0);
+    /* Our uid outside, before the new namespace hides it. */
+    snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)geteuid());
+    if (unshare(CLONE_NEWUSER) < 0)
+        return 77;
+    f = fopen("/proc/self/uid_map", "we");
+    if (f == NULL || fputs(map, f) < 0 || fclose(f) != 0)
+        return 77;
+    return in_child(userns_leaf);
+}
+
+START_TEST(filters_trust_nothing_in_a_user_namespace)
+{
+    int r = in_child(userns_cronjob);
+
+    if (r != 77)
+        ck_assert_int_eq(r, 0);
+}
+END_TEST
+
 START_TEST(spawns_of_trusts_only_the_rule_s_account)
 {
     if (geteuid() != 0)
@@ -830,6 +870,7 @@ Suite *filters_suite(void)
     tcase_add_test(match, unit_filters_match_the_outermost_unit);
     tcase_add_test(match, unit_filters_in_a_unit_of_its_own);
     tcase_add_test(match, spawns_of_trusts_only_the_rule_s_account);
+    tcase_add_test(match, filters_trust_nothing_in_a_user_namespace);
     tcase_add_test(match, first_drop_wins);
     tcase_add_test(match, spawns_of_walks_the_real_process_tree);
     tcase_add_test(match, spawns_of_logs_without_proc);
