@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syslog.h>
 #include <sys/un.h>
 #include <time.h>
@@ -104,20 +105,19 @@ const char *output_names(void)
 static unsigned fd_room_busy = 0;
 
 struct fd_room {
-    struct rlimit saved;
+    struct sys_rlimit saved;
 };
 
 __attribute__((noinline, cold))
 static bool fd_room_raise(struct fd_room *room)
 {
-    struct rlimit raised;
+    struct sys_rlimit raised;
 
     if (__atomic_exchange_n(&fd_room_busy, 1, __ATOMIC_ACQUIRE))
         return false;
     if (sys_prlimit(RLIMIT_NOFILE, NULL, &room->saved) == 0 &&
-        room->saved.rlim_cur < room->saved.rlim_max) {
-        raised = (struct rlimit){ room->saved.rlim_cur + 1,
-                                  room->saved.rlim_max };
+        room->saved.cur < room->saved.max) {
+        raised = (struct sys_rlimit){ room->saved.cur + 1, room->saved.max };
         if (sys_prlimit(RLIMIT_NOFILE, &raised, NULL) == 0)
             return true;
     }
@@ -128,7 +128,15 @@ static bool fd_room_raise(struct fd_room *room)
 __attribute__((noinline, cold))
 static void fd_room_restore(struct fd_room *room)
 {
-    sys_prlimit(RLIMIT_NOFILE, &room->saved, NULL);
+    struct sys_rlimit now;
+
+    /* Only our raise is undone: a limit the program set meanwhile (from
+     * another thread) stays. */
+    if (sys_prlimit(RLIMIT_NOFILE, NULL, &now) == 0 &&
+        now.cur == room->saved.cur + 1) {
+        now.cur = room->saved.cur;
+        sys_prlimit(RLIMIT_NOFILE, &now, NULL);
+    }
     __atomic_store_n(&fd_room_busy, 0, __ATOMIC_RELEASE);
 }
 
@@ -270,6 +278,9 @@ static int write_line(int fd, const struct output_config *oc,
     }
 }
 
+/* What write_line adds to a message: time stamp, tag, pid, newline. */
+#define FILE_LINE_OVERHEAD 128
+
 static int file_send(const struct output_config *oc,
                      const struct output_message *m)
 {
@@ -282,9 +293,22 @@ static int file_send(const struct output_config *oc,
                                         0600)),
         r;
 
+    struct statx stx;
+
     if (fd < 0)
         return fd;
-    r = write_line(fd, oc, m);
+    /* Only a regular file (a FIFO whose reader goes away would send
+     * SIGPIPE), and never past the program's RLIMIT_FSIZE (SIGXFSZ would
+     * kill it): the line is then undelivered, and counted. */
+    r = (int)sys_call(SYS_statx, fd, "", AT_EMPTY_PATH,
+                      STATX_TYPE | STATX_SIZE, &stx);
+    if (r == 0 && !S_ISREG(stx.stx_mode))
+        r = -EINVAL;
+    if (r == 0 && !sys_may_grow_file_to(stx.stx_size + m->len +
+                                        FILE_LINE_OVERHEAD))
+        r = -EFBIG;
+    if (r == 0)
+        r = write_line(fd, oc, m);
     sys_close(fd);
     return r;
 }

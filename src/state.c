@@ -59,6 +59,15 @@ static int check_owned(int fd, uid_t uid, uint64_t *size)
     return 0;
 }
 
+/* Makes the file size bytes long, unless that is past the program's
+ * RLIMIT_FSIZE, whose SIGXFSZ would kill it. */
+static int extend(int fd, uint64_t size)
+{
+    if (!sys_may_grow_file_to(size))
+        return -EFBIG;
+    return (int)sys_call(SYS_ftruncate, fd, size);
+}
+
 /* uid's file, opened for update, created if missing, at least size
  * bytes.  A root process counting for another user (a setuid program)
  * gives the file to that user; a file of someone else's in the way is
@@ -79,7 +88,7 @@ static int open_owned(const char *path, uid_t uid, size_t min_size)
         return fd == -EEXIST ? -EAGAIN : fd;
     r = check_owned(fd, uid, &size);
     if (r == 0 && size < min_size)
-        r = (int)sys_call(SYS_ftruncate, fd, min_size);
+        r = extend(fd, min_size);
     if (r == -EPERM && sys_geteuid() == 0 &&
         sys_call(SYS_unlinkat, AT_FDCWD, path, 0) == 0)
         r = -EAGAIN;
@@ -168,7 +177,7 @@ int state_counter_take(const char *prefix, size_t prefix_len, uid_t uid,
      * word must exist to be closed, or its add would land in a file that
      * nobody reads. */
     if (r == 0 && size < sizeof(uint64_t))
-        r = (int)sys_call(SYS_ftruncate, fd, sizeof(uint64_t));
+        r = extend(fd, sizeof(uint64_t));
     word = r == 0 ? map_shared(fd, sizeof(uint64_t)) : NULL;
     if (fd >= 0)
         sys_close(fd);

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -209,12 +210,29 @@ static inline int sys_socket(int domain, int type, int protocol)
     return (int)sys_call(SYS_socket, domain, type, protocol);
 }
 
+/* prlimit64's own layout, 64-bit on every architecture. */
+struct sys_rlimit {
+    uint64_t cur, max;
+};
+
+#define SYS_RLIM_INFINITY (~(uint64_t)0)
+
 /* The soft and hard limits of resource for this process; new NULL reads
  * them only. */
-static inline int sys_prlimit(int resource, const struct rlimit *new_limit,
-                              struct rlimit *old_limit)
+static inline int sys_prlimit(int resource, const struct sys_rlimit *new_limit,
+                              struct sys_rlimit *old_limit)
 {
     return (int)sys_call(SYS_prlimit64, 0, resource, new_limit, old_limit);
+}
+
+/* Whether this process may make a file size bytes long: past its
+ * RLIMIT_FSIZE, the kernel sends SIGXFSZ, which kills it. */
+static inline bool sys_may_grow_file_to(uint64_t size)
+{
+    struct sys_rlimit limit;
+
+    return sys_prlimit(RLIMIT_FSIZE, NULL, &limit) < 0 ||
+           limit.cur == SYS_RLIM_INFINITY || size <= limit.cur;
 }
 
 static inline int sys_comm(char name[16])

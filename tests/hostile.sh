@@ -14,6 +14,8 @@
 #    so that the log's workspace cannot be mapped: the line still goes out.
 # 5. Lines lost while the receiver is gone, each command a process of its
 #    own: the next delivered line of that user reports how many.
+# 6. RLIMIT_FSIZE of 0 while a lost line is counted: the count's file
+#    cannot grow, and SIGXFSZ must not kill the program.
 [ "${EXECLOG_SANITIZERS:-}" != yes ] || { echo "SKIP: sanitizer build"; exit 77; }
 set -uo pipefail
 . "$(dirname "$0")/harness.sh"
@@ -124,6 +126,22 @@ if grep -q 'execlog: 32 earlier line(s) of uid 0 could not be delivered' "$WORK/
     ok "lines lost by 38 processes of two users reported with each user's next line"
 else
     fail "the lost lines were not reported as 32 for root and 6 for nobody" "$(cat "$WORK/loss.log")"
+fi
+
+# 6. The counter file would need 8 bytes; the program may write none.
+cat >"$WORK/fsize.sh" <<'SCRIPT'
+mkdir -p /run/execlog/lost && chmod 1733 /run/execlog/lost
+rm /dev/log
+# The first line lost (this very exec) must create the counter's file.
+(ulimit -f 0; /bin/true fsize-marker)
+echo "status=$?"
+SCRIPT
+"$SANDBOX" --preload "$LIB" --sink "$WORK/fsize.log" -- bash "$WORK/fsize.sh" \
+    >"$WORK/fsize.out" 2>&1
+if grep -qx 'status=0' "$WORK/fsize.out"; then
+    ok "a program with RLIMIT_FSIZE 0 runs when its lost line cannot be counted in a file"
+else
+    fail "a program with RLIMIT_FSIZE 0 did not run as without the library" "$(cat "$WORK/fsize.out")"
 fi
 
 [ "$failures" -eq 0 ]
