@@ -522,7 +522,7 @@ int pipeline_log_search(const struct exec_call *call, const char *path,
     r = found ? log_in(&ws, call,
                        ws.candidate[0] == '/' ? ws.candidate : NULL,
                        exec_errno)
-              : -ENOENT;
+              : PIPELINE_NO_CANDIDATE;
     give_back_workspace(&ws);
     return r;
 }

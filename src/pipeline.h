@@ -25,7 +25,9 @@ int pipeline_log(const struct exec_call *call, int exec_errno);
  * (file_len bytes with its NUL) through path (path_len bytes with its NUL)
  * for which runnable() holds, built in the workspace rather than on the
  * caller's stack, which is all the exec itself then needs.  Returns what
- * pipeline_log does, or -ENOENT when no candidate holds (nothing logged). */
+ * pipeline_log does, or PIPELINE_NO_CANDIDATE when no candidate holds
+ * (nothing logged; a positive value, unlike any delivery error). */
+#define PIPELINE_NO_CANDIDATE 1
 int pipeline_log_search(const struct exec_call *call, const char *path,
                         size_t path_len, size_t file_len,
                         bool (*runnable)(const char *candidate),

@@ -237,7 +237,8 @@ static int exec_search(struct exec_call *ev)
         return -1;
     }
     logged = pipeline_log_search(ev, path, path_len, file_len,
-                                 search_candidate_runnable, 0) != -ENOENT;
+                                 search_candidate_runnable,
+                                 0) != PIPELINE_NO_CANDIDATE;
     exec_errno = try_candidates(ev, path, path_len, file_len);
     if (logged)
         pipeline_log_search(ev, path, path_len, file_len,

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include <stdio.h>
+
 #include "state.h"
 #include "sys.h"
 #include "textbuf.h"
@@ -166,8 +168,11 @@ int state_counter_take(const char *prefix, size_t prefix_len, uid_t uid,
                      (uint64_t)sys_call(SYS_gettid, 0));
     if (r < 0)
         return r;
-    /* Another taker may have been first: then it reports. */
-    r = (int)sys_call(SYS_renameat2, AT_FDCWD, path, AT_FDCWD, taken, 0);
+    /* Another taker may have been first: then it reports.  NOREPLACE: a
+     * name already taken (a taker of the same tid in another pid
+     * namespace) is not overwritten. */
+    r = (int)sys_call(SYS_renameat2, AT_FDCWD, path, AT_FDCWD, taken,
+                      RENAME_NOREPLACE);
     if (r < 0)
         return r == -ENOENT ? 0 : r;
     fd = sys_open(taken, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
@@ -181,13 +186,22 @@ int state_counter_take(const char *prefix, size_t prefix_len, uid_t uid,
     word = r == 0 ? map_shared(fd, sizeof(uint64_t)) : NULL;
     if (fd >= 0)
         sys_close(fd);
-    if (word != NULL) {
-        *n = __atomic_exchange_n(word, COUNTER_CLOSED, __ATOMIC_ACQ_REL) &
-             ~COUNTER_CLOSED;
-        sys_call(SYS_munmap, word, sizeof(uint64_t));
+    if (word == NULL) {
+        /* Someone else's file (only root could take it) goes; a count that
+         * could not be read (no descriptor, no memory) goes back where the
+         * next line can take it, unless a new one is there already. */
+        if (r == -EPERM)
+            sys_call(SYS_unlinkat, AT_FDCWD, taken, 0);
+        else
+            sys_call(SYS_renameat2, AT_FDCWD, taken, AT_FDCWD, path,
+                     RENAME_NOREPLACE);
+        return r < 0 ? r : -ENOMEM;
     }
+    *n = __atomic_exchange_n(word, COUNTER_CLOSED, __ATOMIC_ACQ_REL) &
+         ~COUNTER_CLOSED;
+    sys_call(SYS_munmap, word, sizeof(uint64_t));
     sys_call(SYS_unlinkat, AT_FDCWD, taken, 0);
-    return r;
+    return 0;
 }
 
 void *state_record_map(const char *prefix, size_t prefix_len, uid_t uid,
