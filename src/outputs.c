@@ -172,7 +172,7 @@ open_datagram(const char *path, struct sockaddr_un *addr)
 static int send_bounded(int fd, struct msghdr *mh, struct sockaddr_un *addr,
                         unsigned timeout_ms)
 {
-    long long deadline = 0;
+    long long deadline = 0, now;
     long r;
 
     mh->msg_name = addr;
@@ -195,10 +195,14 @@ static int send_bounded(int fd, struct msghdr *mh, struct sockaddr_un *addr,
             mh->msg_name = NULL;
             mh->msg_namelen = 0;
         }
-        /* The clock only when there is something to wait for. */
+        /* The clock only when there is something to wait for; without
+         * one, no wait at all: an exec must never hang on the log. */
+        now = sys_monotonic_ms();
+        if (now < 0)
+            return -ETIMEDOUT;
         if (deadline == 0)
-            deadline = sys_monotonic_ms() + timeout_ms;
-        left = deadline - sys_monotonic_ms();
+            deadline = now + timeout_ms;
+        left = deadline - now;
         if (left <= 0)
             return -ETIMEDOUT;
         r = sys_poll(&pfd, 1, (int)left);

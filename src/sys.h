@@ -253,11 +253,14 @@ static inline int sys_munmap(void *addr, size_t size)
     return (int)sys_call(SYS_munmap, addr, size);
 }
 
+/* -1 when the clock cannot be read (a seccomp filter may refuse the
+ * system call, where programs use the vDSO). */
 static inline long long sys_monotonic_ms(void)
 {
     struct timespec ts = { 0, 0 };
 
-    sys_call(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+    if (sys_call(SYS_clock_gettime, CLOCK_MONOTONIC, &ts) < 0)
+        return -1;
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
