@@ -3,7 +3,8 @@
 # reload: identical commands are counted, not logged, and every one of
 # them is in a line: the first one's, or a "repeated N times" summary.
 #   - a shell loop (fork and exec: each command logs from its own child);
-#   - an agent that posix_spawns the same command;
+#   - an agent that posix_spawns the same command, from one thread and
+#     from four at once;
 #   - a window that ends while the agent goes on;
 #   - the summary in JSON ("repeated": N) and in journald
 #     (EXECLOG_REPEATED), through a real systemd-journald.
@@ -24,6 +25,17 @@ python3 -c '
 import os
 for i in range(1200):
     os.waitpid(os.posix_spawn("/bin/true", ["true", "repeat-spawn"], os.environ), 0)
+'
+python3 -c '
+import os, threading
+def spawn():
+    for i in range(300):
+        os.waitpid(os.posix_spawn("/bin/true", ["true", "repeat-threads"], os.environ), 0)
+threads = [threading.Thread(target=spawn) for _ in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
 '
 printf 'repeat_window = 1\n' >/etc/execlog.ini
 "$CLI" reload >/dev/null
@@ -60,6 +72,8 @@ check_marker() {
 }
 check_marker repeat-loop 1500 2
 check_marker repeat-spawn 1200 2
+# Four threads share the record; one that finds it busy logs its line.
+check_marker repeat-threads 1200 40
 # Three bursts a window apart: each one's first line and its count.
 check_marker repeat-window 300 6
 grep -q ']: /bin/true repeat-end$' "$WORK/log" || fail "the last command is not logged"
