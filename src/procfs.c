@@ -55,32 +55,29 @@ static int read_proc_u32(const char *path, uint32_t *out)
     return 0;
 }
 
+/* The audit ids of /proc/self say "none" with (uint32_t)-1: -ESRCH. */
+static int read_audit_id(const char *path, uint32_t *id)
+{
+    int r = read_proc_u32(path, id);
+
+    return r < 0 ? r : *id == (uint32_t)-1 ? -ESRCH : 0;
+}
+
 int proc_loginuid(uid_t *uid)
 {
     uint32_t v;
-    int r = read_proc_u32("/proc/self/loginuid", &v);
+    int r = read_audit_id("/proc/self/loginuid", &v);
 
-    if (r < 0)
-        return r;
-    if (v == (uint32_t)-1)
-        return -ESRCH;
-    *uid = (uid_t)v;
-    return 0;
+    if (r == 0)
+        *uid = (uid_t)v;
+    return r;
 }
 
 /* The session is inherited across fork and exec and changes only with the
  * login uid, so a spawned child's is ours. */
 int proc_sessionid(uint32_t *id)
 {
-    uint32_t v;
-    int r = read_proc_u32("/proc/self/sessionid", &v);
-
-    if (r < 0)
-        return r;
-    if (v == (uint32_t)-1)
-        return -ESRCH;
-    *id = v;
-    return 0;
+    return read_audit_id("/proc/self/sessionid", id);
 }
 
 void proc_path(char path[PROC_PATH_SIZE], const char *prefix, uint64_t id,

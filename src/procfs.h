@@ -16,7 +16,8 @@ int parse_decimal(const char *s, size_t len, uint64_t *out);
 int proc_loginuid(uid_t *uid);
 
 /* 0 and *id on success, -ESRCH when the process is in no audit session
- * (4294967295), another negative errno otherwise. */
+ * (4294967295), another negative errno otherwise (*id then means
+ * nothing). */
 int proc_sessionid(uint32_t *id);
 
 /* prefix, the decimal id and suffix, NUL-terminated: "/proc/" PID "/exe",
