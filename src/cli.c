@@ -170,15 +170,45 @@ static const char *shell_lookup(const char *cmd)
     return cmd;
 }
 
+/* Which rule hid which bytes: one line per secret. */
+static void explain_masks(const struct config *cfg, char **argv,
+                          const struct redact_masks *m)
+{
+    for (size_t i = 0; i < m->count; i++) {
+        const struct redact_mask *mask = &m->mask[i];
+        char rule[512] = "(no room to read it: hidden whole)";
+
+        if (mask->rule < cfg->redact.count)
+            redact_describe(&cfg->redact, mask->rule, rule, sizeof(rule));
+        printf("redacted: argument %u bytes %u-%u (%.*s) by rule %s\n",
+               mask->arg, mask->start, mask->end,
+               (int)(mask->end - mask->start), argv[mask->arg] + mask->start,
+               rule);
+    }
+    if (m->limit_arg != UINT32_MAX)
+        printf("not read: argument %u from byte %u on (past "
+               "max_message_length)\n", m->limit_arg, m->limit_offset);
+}
+
 static int cmd_explain(char **argv)
 {
     static struct config cfg;
     static char work[EVENT_WORK_SIZE], message[MAX_MESSAGE_LENGTH];
+    static char text[2 * MAX_MESSAGE_LENGTH];
+    static uint32_t origin[2 * MAX_MESSAGE_LENGTH];
+    static uint64_t commands[16 * REDACT_COMMAND_SIZE / 8];
+    static uint32_t info[4096];
+    static struct redact_masks masks;
+    static const struct redact_room room = { text, origin, sizeof(text),
+                                             commands,
+                                             sizeof(commands) /
+                                                 REDACT_COMMAND_SIZE,
+                                             info, 4096 };
     extern char **environ;
     struct exec_event ev = { .call.entry = ENTRY_EXECVE,
                              .call.filename = shell_lookup(argv[0]),
                              .call.fd = -1, .call.argv = argv, .call.envp = environ,
-                             .work = work };
+                             .work = work, .masks = &masks, .room = &room };
     const char *why = NULL, *dropped;
     struct textbuf out;
 
@@ -193,6 +223,7 @@ static int cmd_explain(char **argv)
     textbuf_init(&out, message, cfg.max_message_length);
     pipeline_render(&cfg, &ev, 0, &out);
     printf("%.*s\n", (int)out.len, out.data);
+    explain_masks(&cfg, argv, &masks);
     return EXIT_OK;
 }
 

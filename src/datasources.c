@@ -8,6 +8,7 @@
 
 #include "datasources.h"
 #include "quote.h"
+#include "redact.h"
 #include "sys.h"
 
 /* What a field says when the fact cannot be had (no /proc, deleted cwd):
@@ -40,7 +41,7 @@ static void put_user(struct exec_event *ev, enum render_mode mode,
 static void ds_cmdline(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
-    quote_argv(out, ev->call.argv, ev->max_arg_length, ev->redact);
+    quote_argv(out, ev->call.argv, ev->max_arg_length, ev->masks);
 }
 
 static void ds_argc(struct exec_event *ev, const char *arg, size_t len,
@@ -464,6 +465,8 @@ static void ds_env(struct exec_event *ev, const char *arg, size_t len,
     n = event_env(ev, arg, len, &value);
     if (n < 0)
         textbuf_puts(out, UNSET);
+    else if (n > 0 && redact_names_secret(ev->redact, arg, len))
+        textbuf_puts(out, "***");
     else
         put_word(ev, mode, out, value, (size_t)n);
 }

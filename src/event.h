@@ -13,6 +13,8 @@
 #include "users.h"
 
 struct redact_rules;
+struct redact_masks;
+struct redact_room;
 
 /* The libc functions that start a program, as the wrappers know them. */
 enum entry_id {
@@ -54,6 +56,11 @@ struct exec_event {
     size_t max_arg_length;   /* longer arguments are cut, with a marker */
     char *work;              /* scratch for lookups (EVENT_WORK_SIZE bytes) */
     const struct redact_rules *redact;   /* secrets to mask; NULL: none */
+    /* Where the secrets of argv are, found once per event by
+     * pipeline_render (NULL: nothing masked, nothing cut), and the room
+     * the search reads command strings in. */
+    struct redact_masks *masks;
+    const struct redact_room *room;
     /* The program's absolute path when the wrapper knows it (execvp's
      * candidate, a spawned child's /proc/PID/exe); NULL: event_exe derives
      * it from filename. */

@@ -17,25 +17,47 @@ static bool is_number(const char *s, size_t len)
     return len == 1 || s[0] != '0';
 }
 
-static void visit_argument(struct exec_event *ev, size_t i, char *scratch,
-                           size_t size, field_visitor *visit, void *ctx)
+/* Argument i with its secrets as "***", cut at max_arg_length. */
+static void visit_argument(struct exec_event *ev, size_t i, size_t *first,
+                           char *scratch, size_t size, field_visitor *visit,
+                           void *ctx)
 {
+    const struct redact_masks *m = ev->masks;
     const char *arg = ev->call.argv[i];
-    size_t len = strlen(arg), start, end;
+    size_t len = m != NULL && i == m->limit_arg ? m->limit_offset
+                                                : strlen(arg);
+    size_t n = m != NULL ? redact_masks_of(m, i, first) : 0, at = 0;
     struct field_key key = { .argv_index = i };
     struct textbuf tb;
 
-    if (ev->redact == NULL ||
-        !redact_span(ev->redact, ev->call.argv, i, &start, &end)) {
+    if (n == 0) {
         visit(ctx, &key, arg, len < ev->max_arg_length ? len : ev->max_arg_length,
               false);
         return;
     }
-    textbuf_init(&tb, scratch, size);
-    textbuf_put(&tb, arg, start);
-    textbuf_put(&tb, "***", 3);
-    textbuf_put(&tb, arg + end, len - end);
+    textbuf_init(&tb, scratch, size < ev->max_arg_length ? size
+                                                         : ev->max_arg_length);
+    for (size_t k = *first; k < *first + n; k++) {
+        const struct redact_mask *mask = &m->mask[k];
+        size_t start = mask->start < len ? mask->start : len;
+
+        textbuf_put(&tb, arg + at, start - at);
+        if (start < len)
+            textbuf_put(&tb, "***", 3);
+        at = mask->end < len ? mask->end : len;
+    }
+    textbuf_put(&tb, arg + at, len - at);
     visit(ctx, &key, tb.data, tb.len, false);
+}
+
+/* How many arguments may be shown: those the scan read. */
+static size_t readable(const struct exec_event *ev, size_t argc)
+{
+    const struct redact_masks *m = ev->masks;
+
+    if (m == NULL || m->limit_arg >= argc)
+        return argc;
+    return m->limit_arg + (m->limit_offset > 0);
 }
 
 size_t fields_visit(struct exec_event *ev, char *scratch, size_t size,
@@ -58,9 +80,11 @@ size_t fields_visit(struct exec_event *ev, char *scratch, size_t size,
                           &tb);
         visit(ctx, &key, tb.data, tb.len, is_number(tb.data, tb.len));
     }
-    shown = argc < FIELDS_MAX_ARGV ? argc : FIELDS_MAX_ARGV;
-    for (size_t i = 0; i < shown; i++)
-        visit_argument(ev, i, scratch, size, visit, ctx);
+    shown = readable(ev, argc);
+    if (shown > FIELDS_MAX_ARGV)
+        shown = FIELDS_MAX_ARGV;
+    for (size_t i = 0, first = 0; i < shown; i++)
+        visit_argument(ev, i, &first, scratch, size, visit, ctx);
     return argc - shown;
 }
 

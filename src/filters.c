@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "filters.h"
+#include "glob.h"
 #include "sys.h"
 
 /* Enough for any real process tree; the bound is there so that a pid
@@ -156,32 +157,6 @@ static bool drops_only_spawns_of(const struct filter_chain *fc,
     return ancestor_named(fc, item, ev) == ANCESTOR_ABSENT;
 }
 
-/* '*' matches any run of characters; nothing else is special.  Linear in
- * practice: one backtracking point, the last '*'. */
-static bool glob_match(const char *pattern, size_t plen, const char *s,
-                       size_t slen)
-{
-    size_t p = 0, i = 0, star = (size_t)-1, resume = 0;
-
-    while (i < slen) {
-        if (p < plen && pattern[p] == '*') {
-            star = p++;
-            resume = i;
-        } else if (p < plen && pattern[p] == s[i]) {
-            p++;
-            i++;
-        } else if (star != (size_t)-1) {
-            p = star + 1;
-            i = ++resume;
-        } else {
-            return false;
-        }
-    }
-    while (p < plen && pattern[p] == '*')
-        p++;
-    return p == plen;
-}
-
 /* Whether the process runs in a systemd unit that the item's patterns
  * name: ANCESTOR_FOUND, ANCESTOR_ABSENT, or ANCESTOR_UNKNOWN without
  * /proc.  The unit is the outermost one of the cgroup, which only systemd
@@ -201,7 +176,8 @@ static enum ancestry unit_listed(const struct filter_chain *fc,
     for (size_t i = item->first; i < (size_t)item->first + item->count; i++) {
         const struct filter_value *v = &fc->values[i];
 
-        if (glob_match(fc->text + v->offset, v->length, unit, (size_t)u))
+        if (glob_match(fc->text + v->offset, v->length, unit, (size_t)u,
+                       false))
             return ANCESTOR_FOUND;
     }
     return ANCESTOR_ABSENT;

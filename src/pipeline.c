@@ -37,14 +37,27 @@ struct workspace {
     struct config *config;      /* room to read the cache into; NULL: none */
     char *work, *candidate, *message, *json, *scratch;
     size_t message_size, json_size, scratch_size;
+    /* Where the secrets of the line are found. */
+    struct redact_masks *masks;
+    struct redact_room room;
     /* A repeat count to send and its line; NULL: no room, no counting. */
     struct repeat_summary *due;
     char *summary;
     enum workspace_source source;
 };
 
+/* Command strings are read only as far as max_message_length: the room
+ * holds one of that length, and the strings nested in it. */
+#define SHELL_ROOM (2 * MAX_MESSAGE_LENGTH)
+#define COMMAND_SLOTS 16
+
 struct mapped_area {
     struct exec_event event;
+    struct redact_masks masks;
+    uint64_t commands[COMMAND_SLOTS * REDACT_COMMAND_SIZE / 8];
+    uint32_t info[4096];
+    uint32_t origin[SHELL_ROOM];
+    char shell_text[SHELL_ROOM];
     struct repeat_summary due;
     char summary[REPEAT_SUMMARY_SIZE];
     struct config config;
@@ -58,6 +71,11 @@ struct mapped_area {
 /* In .data: its pages cost nothing until a process first needs them. */
 static struct {
     struct exec_event event;
+    struct redact_masks masks;
+    uint64_t commands[4 * REDACT_COMMAND_SIZE / 8];
+    uint32_t info[64];
+    uint32_t origin[1024];
+    char shell_text[1024];
     char work[EVENT_WORK_SIZE];
     char candidate[CANDIDATE_SIZE];
     char message[2048];
@@ -74,6 +92,11 @@ static unsigned emergency_busy = 0;
         .message_size = sizeof((area)->message),                            \
         .json_size = sizeof((area)->json),                                  \
         .scratch_size = sizeof((area)->scratch), .due = (due_),             \
+        .masks = &(area)->masks,                                            \
+        .room = { (area)->shell_text, (area)->origin,                       \
+                  sizeof((area)->shell_text), (area)->commands,             \
+                  sizeof((area)->commands) / REDACT_COMMAND_SIZE,           \
+                  (area)->info, sizeof((area)->info) / 4 },                 \
         .summary = (summary_), .source = (from) })
 
 /* The configuration this process loaded last, so that an unchanged cache
@@ -268,12 +291,16 @@ void pipeline_render(const struct config *cfg, struct exec_event *ev,
     ev->max_arg_length = cfg->max_arg_length;
     ev->redact = &cfg->redact;
     ev->users = &cfg->users;
+    if (ev->masks != NULL)
+        redact_scan(&cfg->redact, ev->call.argv, cfg->max_message_length,
+                    ev->room, ev->masks);
     if (exec_errno != 0)
         put_exec_failure(out, exec_errno);
     format_render(&cfg->format, ev, out);
     lost = textbuf_release(out);
     if (lost != 0)
-        put_cut_marker(out, lost);
+        put_cut_marker(out, lost, ev->masks != NULL &&
+                                      ev->masks->limit_arg != UINT32_MAX);
 }
 
 static int send_notice(const struct config *cfg, struct workspace *ws,
@@ -472,6 +499,8 @@ static int log_in(struct workspace *ws, const struct exec_call *call,
     int r, status;
 
     event_start(ev, call, exe, ws->work);
+    ev->masks = ws->masks;
+    ev->room = &ws->room;
     cfg = config_for_event(EXECLOG_CACHE_PATH, ws->config, &held, &why,
                            &status);
     if (status < 0)

@@ -196,90 +196,135 @@ static void put_dollar_quoted(struct textbuf *out, const unsigned char *s,
     textbuf_put(out, (const char *)s + run, n - run);
 }
 
-void put_cut_marker(struct textbuf *out, size_t cut)
+void put_cut_marker(struct textbuf *out, size_t cut, bool more)
 {
     textbuf_put(out, "...(", 4);
     textbuf_put_u64(out, cut);
+    if (more)
+        textbuf_putc(out, '+');
     textbuf_put(out, " bytes cut)", 11);
 }
 
-/* A word as up to three slices read as one, so that a redacted argument
- * (prefix, mask, suffix) is quoted as a whole without being copied
- * together: the exec path has no memory to assemble it in. */
+/* A word with its secrets: the bytes that may be shown, len (less than
+ * the argument when the scan stopped inside it), and the masks that lie
+ * in them.  Read as slices, plain and "***" in turn, and quoted as a
+ * whole without being copied together: the exec path has no memory to
+ * assemble it in. */
 struct word {
-    const char *part[3];
-    size_t len[3];
-    size_t count;
+    const char *s;
+    size_t len;
+    const struct redact_mask *mask;
+    size_t masks;
 };
 
 static const char redact_mask[] = "***";
 
-/* Always inlined, into put_plain_word and put_masked_word only: with the
- * slice count a constant, the common one-slice word costs what it did
- * before words could have three slices (one shared out-of-line copy cost
- * about 80 instructions more per argument). */
+static size_t min_size(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Slice k of w (0 .. 2 * masks): its bytes in *p. */
+static inline __attribute__((always_inline)) size_t
+slice(const struct word *w, size_t k, const char **p)
+{
+    size_t j = k / 2, start, end;
+
+    if (k % 2 == 1) {
+        *p = redact_mask;
+        return w->mask[j].start < w->len ? sizeof(redact_mask) - 1 : 0;
+    }
+    start = j == 0 ? 0 : min_size(w->mask[j - 1].end, w->len);
+    end = j < w->masks ? min_size(w->mask[j].start, w->len) : w->len;
+    *p = w->s + start;
+    return end > start ? end - start : 0;
+}
+
+/* Whether bash would read the shown word as more than a plain command
+ * name: NAME=value is an assignment, %1 a job, `time` or `if` a keyword. */
+static bool special_command(const struct word *w, size_t last, size_t fit)
+{
+    const char *first = NULL;
+    size_t first_len = 0;
+
+    for (size_t k = 0; k <= last; k++) {
+        const char *p;
+        size_t n = slice(w, k, &p);
+
+        if (k == last)
+            n = fit;
+        if (first == NULL && n > 0) {
+            first = p;
+            first_len = n;
+        }
+        if (memchr(p, '=', n) != NULL)
+            return true;
+    }
+    return first != NULL && (first[0] == '%' ||
+                             (last == 0 && is_reserved_word(first, first_len)));
+}
+
+/* Always inlined, into put_plain_word and put_masked_word only: with no
+ * masks the compiler drops the slice loop, and the common word costs what
+ * it did before words could have masks. */
 static inline __attribute__((always_inline)) void
 put_word(struct textbuf *out, const struct word *w, size_t max_len,
          bool command_word)
 {
-    size_t total = 0, budget, shown[3] = { 0, 0, 0 }, shown_total = 0;
+    size_t slices = 2 * w->masks + 1, total = 0, shown = 0, last = 0;
+    size_t last_fit = 0;
     enum quoting q = QUOTE_NONE;
-    const char *first = NULL;
+    bool cut = false;
 
-    for (size_t k = 0; k < w->count; k++) {
-        if (first == NULL && w->len[k] > 0)
-            first = w->part[k];
-        total += w->len[k];
+    for (size_t k = 0; k < slices; k++) {
+        const char *p;
+        size_t n = slice(w, k, &p), fit;
+        enum quoting qk;
+
+        total += n;
+        if (cut || n == 0)
+            continue;
+        fit = min_size(n, max_len > shown ? max_len - shown : 0);
+        qk = choose_quoting((const unsigned char *)p, n, &fit);
+        /* Part of the mask would read as a secret made of stars. */
+        if (p == redact_mask && fit < n) {
+            fit = 0;
+            qk = QUOTE_NONE;
+        }
+        if (qk > q)
+            q = qk;
+        shown += fit;
+        last = k;
+        last_fit = fit;
+        cut = fit < n;
     }
     if (total == 0) {
         textbuf_put(out, "''", 2);
         return;
     }
-    budget = total < max_len ? total : max_len;
-    for (size_t k = 0; k < w->count; k++) {
-        size_t room = budget - shown_total;
-        enum quoting qk;
-
-        shown[k] = w->len[k] < room ? w->len[k] : room;
-        qk = choose_quoting((const unsigned char *)w->part[k], w->len[k],
-                            &shown[k]);
-        /* Part of the mask would read as a secret made of stars. */
-        if (w->part[k] == redact_mask && shown[k] < w->len[k]) {
-            shown[k] = 0;
-            qk = QUOTE_NONE;
-        }
-        if (qk > q)
-            q = qk;
-        shown_total += shown[k];
-        if (shown[k] < w->len[k])
-            break;
-    }
-    /* As a command, NAME=value is an assignment, %1 a job and `time` or
-     * `if` a keyword to bash. */
-    if (q == QUOTE_NONE && command_word) {
-        bool special = first[0] == '%' ||
-                       (w->count == 1 && is_reserved_word(first, shown[0]));
-
-        for (size_t k = 0; k < w->count; k++)
-            special |= memchr(w->part[k], '=', shown[k]) != NULL;
-        if (special)
-            q = QUOTE_SINGLE;
-    }
+    if (q == QUOTE_NONE && command_word && special_command(w, last, last_fit))
+        q = QUOTE_SINGLE;
     if (q == QUOTE_SINGLE)
         textbuf_putc(out, '\'');
     else if (q == QUOTE_DOLLAR)
         textbuf_put(out, "$'", 2);
-    for (size_t k = 0; k < w->count; k++) {
+    for (size_t k = 0; k <= last; k++) {
+        const char *p;
+        size_t n = slice(w, k, &p);
+
+        if (k == last)
+            n = last_fit;
         if (q == QUOTE_DOLLAR)
-            put_dollar_quoted(out, (const unsigned char *)w->part[k],
-                              shown[k]);
+            put_dollar_quoted(out, (const unsigned char *)p, n);
         else
-            textbuf_put(out, w->part[k], shown[k]);
+            textbuf_put(out, p, n);
     }
     if (q != QUOTE_NONE)
         textbuf_putc(out, '\'');
-    if (shown_total < total)
-        put_cut_marker(out, total - shown_total);
+    /* Counted in bytes of the masked word: the count does not tell the
+     * secret's length. */
+    if (shown < total)
+        put_cut_marker(out, total - shown, false);
 }
 
 /* A word goes in whole or not at all: a message cut inside $'...' would
@@ -298,22 +343,15 @@ put_whole_word(struct textbuf *out, const struct word *w, size_t max_len,
 static void put_plain_word(struct textbuf *out, const char *s, size_t len,
                            size_t max_len, bool command_word)
 {
-    struct word w = { { s }, { len }, 1 };
+    struct word w = { s, len, NULL, 0 };
 
     put_whole_word(out, &w, max_len, command_word);
 }
 
-/* s with bytes [start, end) shown as the mask.  The cut marker then counts
- * bytes of the masked word, so that it does not tell the secret's length
- * either. */
-static void put_masked_word(struct textbuf *out, const char *s, size_t len,
-                            size_t start, size_t end, size_t max_len,
-                            bool command_word)
+static void put_masked_word(struct textbuf *out, const struct word *w,
+                            size_t max_len, bool command_word)
 {
-    struct word w = { { s, redact_mask, s + end },
-                      { start, sizeof(redact_mask) - 1, len - end }, 3 };
-
-    put_whole_word(out, &w, max_len, command_word);
+    put_whole_word(out, w, max_len, command_word);
 }
 
 void quote_word(struct textbuf *out, const char *s, size_t len, size_t max_len)
@@ -322,19 +360,45 @@ void quote_word(struct textbuf *out, const char *s, size_t len, size_t max_len)
 }
 
 void quote_argv(struct textbuf *out, char *const *argv, size_t max_len,
-                const struct redact_rules *redact)
+                const struct redact_masks *masks)
 {
+    static const struct redact_masks none = { .limit_arg = UINT32_MAX };
+    size_t first = 0;
+
     if (argv == NULL)
         return;
+    if (masks == NULL)
+        masks = &none;
     for (size_t i = 0; argv[i] != NULL; i++) {
-        size_t len = strlen(argv[i]), start, end;
+        bool limit = i == masks->limit_arg, known = i < masks->info_count;
+        size_t len = limit ? masks->limit_offset
+                           : known ? masks->info[i] & ~REDACT_BARE
+                                   : strlen(argv[i]), n;
 
+        if (i > masks->limit_arg || (limit && len == 0)) {
+            /* Not read: counted, never shown. */
+            textbuf_lose(out, 1);
+            return;
+        }
         if (i > 0)
             textbuf_putc(out, ' ');
-        if (redact != NULL && redact_span(redact, argv, i, &start, &end) &&
-            start <= end && end <= len)
-            put_masked_word(out, argv[i], len, start, end, max_len, i == 0);
-        else
+        /* Inline, the test of the common case: no mask left for it. */
+        n = first < masks->count && masks->mask[first].arg <= i
+                ? redact_masks_of(masks, i, &first) : 0;
+        if (n > 0) {
+            struct word w = { argv[i], len, &masks->mask[first], n };
+
+            put_masked_word(out, &w, max_len, i == 0);
+        } else if (known && (masks->info[i] & REDACT_BARE) && i > 0 &&
+                   len > 0 && len <= max_len) {
+            /* The scan saw that it needs no quotes: most arguments. */
+            textbuf_put(out, argv[i], len);
+        } else {
             put_plain_word(out, argv[i], len, max_len, i == 0);
+        }
+        if (limit) {
+            textbuf_lose(out, 1);
+            return;
+        }
     }
 }

@@ -4,204 +4,144 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "redact.h"
+#include "redact-command.h"
 
-int redact_validate(const struct redact_rules *r)
+/* Command strings inside command strings (bash -c "su -c 'sh -c ...'"):
+ * deeper ones are masked whole rather than read. */
+#define MAX_STRING_DEPTH 4
+
+static void on_word(void *ctx, const struct shell_text *w, bool redirection)
 {
-    if (r->count > REDACT_MAX_RULES)
-        return -EINVAL;
-    for (size_t i = 0; i < r->count; i++) {
-        const struct redact_rule *rule = &r->rules[i];
+    struct scan *sc = ctx;
 
-        if (rule->kind == 0 || rule->kind >= KIND_COUNT ||
-            rule->option > REDACT_MAX_TEXT ||
-            rule->option_length > REDACT_MAX_TEXT - rule->option ||
-            rule->programs > REDACT_MAX_TEXT ||
-            rule->programs_length > REDACT_MAX_TEXT - rule->programs)
-            return -EINVAL;
-        /* An option rule without option would match every argument. */
-        if (rule->kind == KIND_URL ?
-            rule->option_length != 0 || rule->programs_length != 0 :
-            rule->option_length == 0)
-            return -EINVAL;
-    }
-    return 0;
+    command_word(sc, &sc->commands[sc->depth], w, scan_word_class(w),
+                 redirection);
 }
 
-/* The widest span covering every secret found in the word: with two
- * overlapping rules, hiding too much beats showing part of a secret. */
-static void widen(bool *found, size_t *start, size_t *end, size_t s, size_t e)
+static void on_end(void *ctx, enum shell_end how)
 {
-    if (!*found || s < *start)
-        *start = s;
-    if (!*found || e > *end)
-        *end = e;
-    *found = true;
+    struct scan *sc = ctx;
+
+    command_end(sc, &sc->commands[sc->depth], how);
 }
 
-/* scheme://user:SECRET@host for every URL in the word.  The authority
- * ends at '/', '?' or '#' (RFC 3986); within it the last '@' ends the
- * userinfo, since people do type unescaped '@' in passwords. */
-static bool url_span(const char *word, size_t *start, size_t *end)
+static bool on_enter(void *ctx)
 {
-    bool found = false;
-    const char *p = word;
+    struct scan *sc = ctx;
 
-    /* strchr, not strstr: most arguments have no ':' at all, and this
-     * runs for each of them on every exec. */
-    while ((p = strchr(p, ':')) != NULL) {
-        const char *authority = p + 3, *at = NULL, *colon = NULL, *q;
-
-        if (p[1] != '/' || p[2] != '/') {
-            p++;
-            continue;
-        }
-        for (q = authority; *q != '\0' && *q != '/' && *q != '?' && *q != '#';
-             q++) {
-            if (*q == '@')
-                at = q;
-            else if (*q == ':' && colon == NULL)
-                colon = q;
-        }
-        if (at != NULL && colon != NULL && colon + 1 < at)
-            widen(&found, start, end, (size_t)(colon + 1 - word),
-                  (size_t)(at - word));
-        /* From the authority, not past it: its end may be the ':' of the
-         * next "://". */
-        p = authority;
-    }
-    return found;
-}
-
-/* Whether word starts with the n bytes of option.  Inline and stopping at
- * the first difference: each rule is tried on each argument. */
-static bool starts_with(const char *word, const char *option, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        /* The NUL test keeps a NUL in a cache file's option from matching
-         * the end of the word and reading past it. */
-        if (word[i] != option[i] || word[i] == '\0')
-            return false;
+    if (sc->depth + 1 >= sc->command_slots)
+        return false;
+    memset(&sc->commands[++sc->depth], 0, sizeof(struct command));
     return true;
 }
 
-/* Where rule's option puts a value in argv[index]: OPTION=VALUE, -oVALUE
- * for a short option, or the whole word after OPTION (not for attached
- * rules).  Of the forms that apply, the one giving the longest value. */
-static bool value_start(const struct redact_rules *r,
-                        const struct redact_rule *rule, char *const *argv,
-                        size_t index, size_t *start)
+static void on_leave(void *ctx)
 {
-    const char *option = r->text + rule->option, *word = argv[index];
-    size_t n = rule->option_length;
+    struct scan *sc = ctx;
 
-    if (rule->kind != KIND_ATTACHED && index >= 2 &&
-        starts_with(argv[index - 1], option, n) &&
-        argv[index - 1][n] == '\0') {
-        *start = 0;
-        return true;
+    sc->depth--;
+}
+
+static void on_unread(void *ctx, uint32_t from, uint32_t to)
+{
+    scan_add_mask(ctx, from, to, NO_RULE);
+}
+
+/* A command string: the argument of sh -c, su -c, ssh ... */
+static void command_string(struct scan *sc, const struct shell_text *w)
+{
+    const struct shell_reader reader = { on_word, on_end, on_enter,
+                                         on_leave, on_unread, sc };
+    size_t depth = sc->depth;
+
+    if (w->len == 0)
+        return;
+    if (sc->string_depth == MAX_STRING_DEPTH || !on_enter(sc)) {
+        scan_mask_word(sc, w, 0, w->len, NO_RULE);
+        return;
     }
-    if (!starts_with(word, option, n) || word[n] == '\0')
+    sc->string_depth++;
+    shell_split(w, &sc->room, &reader);
+    sc->string_depth--;
+    sc->depth = depth;
+    sc->was_string = true;
+}
+
+/* The first rule of each built-in finder kind, or NO_RULE. */
+static uint16_t first_of_kind(const struct redact_rules *r, uint8_t kind)
+{
+    for (uint16_t i = 0; i < r->generic; i++)
+        if (r->rules[i].kind == kind)
+            return i;
+    return NO_RULE;
+}
+
+void redact_scan(const struct redact_rules *r, char *const *argv,
+                 size_t budget, const struct redact_room *room,
+                 struct redact_masks *out)
+{
+    struct scan sc = { .r = r, .out = out,
+                       .room = { room->text, room->origin, room->size, 0 },
+                       .commands = room->commands,
+                       .command_slots = room->command_slots,
+                       .read_string = command_string };
+    size_t used = 0, i;
+    bool reading = r != NULL && r->count > 0 && sc.command_slots > 0;
+
+    out->count = 0;
+    out->limit_arg = UINT32_MAX;
+    out->limit_offset = 0;
+    out->info_count = 0;
+    out->info = room->info;
+    if (argv == NULL)
+        return;
+    if (reading) {
+        memset(&sc.commands[0], 0, sizeof(struct command));
+        sc.names_rule = first_of_kind(r, KIND_NAMES);
+        sc.headers_rule = first_of_kind(r, KIND_HEADERS);
+        sc.url_rule = first_of_kind(r, KIND_URL);
+        for (uint16_t k = 0; k < r->generic; k++)
+            sc.generic_options |= r->rules[k].kind >= KIND_VALUE &&
+                                  r->rules[k].kind <= KIND_KEEP;
+    }
+    for (i = 0; argv[i] != NULL; i++) {
+        struct shell_text w = { argv[i], 0, 0, NULL };
+        bool ended;
+        /* Bounded: past the budget, the argument is not read at all. */
+        unsigned word_class = scan_argument(argv[i], budget - used, &w.len,
+                                            &ended);
+
+        sc.arg = (uint32_t)i;
+        if (i < room->info_slots && ended) {
+            room->info[i] = (uint32_t)w.len |
+                            (word_class & WORD_NOT_BARE ? 0 : REDACT_BARE);
+            out->info_count = (uint32_t)i + 1;
+        }
+        if (reading)
+            command_word(&sc, &sc.commands[0], &w, word_class, false);
+        if (!ended) {
+            out->limit_arg = (uint32_t)i;
+            out->limit_offset = (uint32_t)w.len;
+            break;
+        }
+        used += w.len + 1;
+        if (used > budget) {
+            out->limit_arg = (uint32_t)i + 1;
+            break;
+        }
+    }
+    if (reading)
+        command_end(&sc, &sc.commands[0], SHELL_END_LIST);
+    redact_masks_sort(out);
+}
+
+bool redact_names_secret(const struct redact_rules *r, const char *name,
+                         size_t len)
+{
+    struct scan sc = { .r = r };
+
+    if (r == NULL || r->count == 0)
         return false;
-    if (n == 2 && option[0] == '-' && option[1] != '-') {
-        *start = 2;
-        return true;
-    }
-    if (word[n] == '=') {
-        *start = n + 1;
-        return true;
-    }
-    return false;
-}
-
-static bool program_listed(const char *list, size_t len, const char *name,
-                           size_t name_len)
-{
-    const char *p = list, *end = list + len;
-
-    if (len == 0)
-        return true;
-    for (;;) {
-        const char *comma = memchr(p, ',', (size_t)(end - p));
-        size_t n = (size_t)((comma != NULL ? comma : end) - p);
-
-        if (n == name_len && memcmp(p, name, n) == 0)
-            return true;
-        if (comma == NULL)
-            return false;
-        p = comma + 1;
-    }
-}
-
-/* The first two bytes of s, as far as it has them, as one number. */
-static unsigned head(const char *s)
-{
-    return s[0] == '\0' ? 0 : (unsigned char)s[0] | (unsigned char)s[1] << 8;
-}
-
-bool redact_span(const struct redact_rules *r, char *const *argv,
-                 size_t index, size_t *start, size_t *end)
-{
-    const char *word, *program = NULL;
-    size_t count, len = 0, program_length = 0, s = 0, e = 0;
-    unsigned w, prev;
-    bool found = false, urls = false;
-
-    if (r == NULL)
-        return false;
-    word = argv[index];
-    w = head(word);
-    /* "No previous argument": compiled options are ASCII, so 0xff bytes
-     * match none (and value_start checks the index anyway). */
-    prev = index >= 2 ? head(argv[index - 1]) : 0xffffffffu;
-    count = r->count < REDACT_MAX_RULES ? r->count : REDACT_MAX_RULES;
-    for (size_t i = 0; i < count; i++) {
-        const struct redact_rule *rule = &r->rules[i];
-        const char *option;
-        unsigned o, mask;
-
-        if (rule->kind == KIND_URL) {
-            urls = true;
-            continue;
-        }
-        /* argv[0] is the program, never an option. */
-        if (index == 0 || rule->option_length == 0)
-            continue;
-        /* Two bytes rule out nearly every rule for nearly every argument
-         * without a call: this runs for each argument of each exec. */
-        option = r->text + rule->option;
-        o = (unsigned char)option[0];
-        mask = 0xffu;
-        if (rule->option_length > 1) {
-            o |= (unsigned)(unsigned char)option[1] << 8;
-            mask = 0xffffu;
-        }
-        if (((w & mask) != o && (prev & mask) != o) ||
-            !value_start(r, rule, argv, index, &s))
-            continue;
-        if (len == 0)
-            len = strlen(word);
-        e = len;
-        if (rule->kind == KIND_USERINFO) {
-            const char *colon = memchr(word + s, ':', len - s);
-
-            if (colon == NULL)
-                continue;
-            s = (size_t)(colon + 1 - word);
-        }
-        if (s == e)
-            continue;
-        if (program == NULL) {
-            const char *slash = strrchr(argv[0], '/');
-
-            program = slash != NULL ? slash + 1 : argv[0];
-            program_length = strlen(program);
-        }
-        if (program_listed(r->text + rule->programs, rule->programs_length,
-                           program, program_length))
-            widen(&found, start, end, s, e);
-    }
-    if (urls && url_span(word, &s, &e))
-        widen(&found, start, end, s, e);
-    return found;
+    sc.names_rule = first_of_kind(r, KIND_NAMES);
+    return scan_name_rule(&sc, name, len) != NO_RULE;
 }

@@ -1,6 +1,10 @@
-/* Redaction of secrets on command lines: rules compiled at reload from the
- * `redact` key, applied word by word while the command line is rendered, so
- * the event is logged with "***" in place of the secret. */
+/* Redaction of secrets on command lines.
+ *
+ * Rules are compiled at reload from the `redact` key into tables; once
+ * per event, redact_scan reads the arguments, shell command strings
+ * included, and notes the byte ranges that hold secrets ("masks").  Every
+ * output then shows "***" for each masked range, so the text line, the
+ * JSON and the journald fields all hide the same bytes. */
 #ifndef EXECLOG_REDACT_H
 #define EXECLOG_REDACT_H
 
@@ -13,32 +17,119 @@
 /* Zero is no kind, so that a zeroed rule in a damaged cache is refused
  * rather than read as "redact nothing". */
 enum redact_kind {
-    KIND_VALUE = 1,
-    KIND_ATTACHED,      /* never the next argument: mysql's bare -p prompts */
-    KIND_USERINFO,      /* only what follows the value's first ':' */
-    KIND_URL,
+    KIND_VALUE = 1,     /* OPTION VALUE, OPTION=VALUE, -oVALUE */
+    KIND_SEPARATE,      /* OPTION VALUE, OPTION=VALUE: -kVALUE is another
+                           option (openssl's -keyout) */
+    KIND_ATTACHED,      /* OPTION=VALUE, -oVALUE: never the next word */
+    KIND_USERINFO,      /* a value's part after its first separator */
+    KIND_PASSARG,       /* a value's part after "pass:" (openssl) */
+    KIND_COOKIE,        /* a value holding '=' (a file name holds none) */
+    KIND_NOVALUE,       /* a secret-named option that takes no value */
+    KIND_KEEP,          /* a secret-named option or name whose value is
+                           no secret (gcloud --secret=NAME) */
+    KIND_POSITIONAL,    /* the Nth operand (0: the last) */
+    KIND_PAIR,          /* config KEY VALUE: the last operand, after a
+                           secret-named KEY */
+    KIND_KEYWORD,       /* ... password VALUE: the operand after a
+                           secret-named operand */
+    KIND_STDIN,         /* echo/printf words piped into the program */
+    KIND_NAME,          /* NAME=VALUE and --NAME VALUE, NAME a glob */
+    KIND_NAMES,         /* the same for the built-in secret vocabulary */
+    KIND_HEADERS,       /* HTTP auth headers, cookies, SQL passwords */
+    KIND_URL,           /* scheme://user:SECRET@host, scheme://TOKEN@host */
     KIND_COUNT,
     /* Words of the spec that expand to rules; never stored. */
     KIND_DEFAULTS = KIND_COUNT,
     KIND_NONE
 };
 
-#define REDACT_MAX_RULES 32
-#define REDACT_MAX_TEXT 1024
+#define REDACT_MAX_RULES 192
+#define REDACT_MAX_ENTRIES 512
+#define REDACT_MAX_TEXT 6144
+#define REDACT_BUCKETS 64
 
 struct redact_rule {
-    uint8_t kind;          /* how the secret follows the option */
-    uint16_t option;       /* text[option..option+option_length) */
+    uint8_t kind;
+    uint8_t separator;      /* userinfo, positional: ':', '%', ',', '/' */
+    uint8_t position;       /* KIND_POSITIONAL */
+    uint8_t reserved;
+    uint16_t option;        /* text[option..option+option_length) */
     uint16_t option_length;
-    uint16_t programs;     /* comma-separated basenames; length 0 = any */
-    uint16_t programs_length;
+};
+
+/* One program a rule applies to: "docker login" is the program docker
+ * with its first operand login, "sudo -S" the program sudo given -S. */
+struct redact_entry {
+    uint16_t rule;
+    uint16_t program;       /* text offset of the basename */
+    uint8_t program_length;
+    uint8_t qualifier_length;  /* 0: none */
+    uint16_t qualifier;
 };
 
 struct redact_rules {
-    uint16_t count;
+    uint16_t count;         /* rules */
+    uint16_t entries;
+    uint16_t generic;       /* rules[0..generic) apply to any program */
+    uint16_t reserved;
+    /* Entries sorted by bucket of their program's name, then name:
+     * bucket b is entry[bucket[b]..bucket[b+1]). */
+    uint16_t bucket[REDACT_BUCKETS + 1];
+    uint16_t reserved2;
     struct redact_rule rules[REDACT_MAX_RULES];
+    struct redact_entry entry[REDACT_MAX_ENTRIES];
     char text[REDACT_MAX_TEXT];
 };
+
+/* A secret's bytes: argv[arg][start..end). */
+struct redact_mask {
+    uint32_t arg;
+    uint32_t start, end;
+    uint16_t rule;          /* index in rules, for explain */
+    uint16_t reserved;
+};
+
+#define REDACT_MAX_MASKS 128
+
+/* What one scan found, in argument order, ranges merged.  Arguments past
+ * the scan's budget were not read: nothing of them may be shown. */
+struct redact_masks {
+    uint32_t count;
+    uint32_t limit_arg;     /* argv[limit_arg] is read up to limit_offset */
+    uint32_t limit_offset;  /* and no argument after it */
+    /* What the scan learnt of argv[0 .. info_count) on its way, so that
+     * rendering need not read them again: the length, and whether every
+     * byte is bare ASCII (REDACT_BARE). */
+    uint32_t info_count;
+    const uint32_t *info;
+    struct redact_mask mask[REDACT_MAX_MASKS];
+};
+
+#define REDACT_BARE 0x80000000u
+
+/* Room for the words of shell command strings while they are read: the
+ * unquoted text of each word and, per byte, where it came from. */
+struct redact_room {
+    char *text;
+    uint32_t *origin;
+    size_t size;            /* bytes of text, entries of origin */
+    void *commands;         /* command_slots * REDACT_COMMAND_SIZE bytes, */
+    size_t command_slots;   /* 8-aligned: commands inside $() and strings */
+    uint32_t *info;         /* room for redact_masks.info */
+    size_t info_slots;
+};
+
+#define REDACT_COMMAND_SIZE 192
+
+/* The bucket of a program's basename. */
+static inline unsigned redact_bucket(const char *name, size_t len)
+{
+    unsigned h = (unsigned)len;
+
+    for (size_t i = 0; i < len; i++)
+        h = h * 31u + (unsigned char)name[i];
+    return h % REDACT_BUCKETS;
+}
 
 /* The built-in rules, as a spec: what `redact` is when the ini is silent. */
 extern const char redact_default_spec[];
@@ -47,12 +138,36 @@ extern const char redact_default_spec[];
  * in spec). */
 int redact_compile(struct redact_rules *r, const char *spec, struct diag *d);
 
+/* Rule index of r, as the spec would write it, for `execlog explain`. */
+void redact_describe(const struct redact_rules *r, size_t index, char *buf,
+                     size_t size);
+
 /* 0 if r (read from a cache file) is well formed, else -EINVAL. */
 int redact_validate(const struct redact_rules *r);
 
-/* Whether argv[index] holds a secret: true with [*start, *end) the bytes
- * to replace by "***".  Async-signal-safe: no allocation. */
-bool redact_span(const struct redact_rules *r, char *const *argv,
-                 size_t index, size_t *start, size_t *end);
+/* Finds the secrets of argv, reading at most budget bytes of it.  r NULL:
+ * none.  Async-signal-safe: no allocation; time linear in the bytes
+ * read. */
+void redact_scan(const struct redact_rules *r, char *const *argv,
+                 size_t budget, const struct redact_room *room,
+                 struct redact_masks *out);
+
+/* Whether r hides the value of a variable called name (%{env:NAME}):
+ * its name is secret by the vocabulary or a `name` rule. */
+bool redact_names_secret(const struct redact_rules *r, const char *name,
+                         size_t len);
+
+/* Puts out's masks in argument order and merges those that overlap. */
+void redact_masks_sort(struct redact_masks *out);
+
+/* The masks of argv[arg]: m->mask[*first .. *first + return).  Walks
+ * forward: call for arg = 0, 1, 2 ... with *first kept between calls. */
+size_t redact_masks_of(const struct redact_masks *m, size_t arg,
+                       size_t *first);
+
+/* How many bytes of argv[arg] (of length len) may be shown: len, less
+ * when the scan stopped inside it, 0 past it. */
+size_t redact_shown_length(const struct redact_masks *m, size_t arg,
+                           size_t len);
 
 #endif

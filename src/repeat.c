@@ -77,6 +77,7 @@ static uint64_t mix_number(uint64_t h, uint64_t v)
 static uint64_t identity_of(struct exec_event *ev)
 {
     char *const *argv = ev->call.argv;
+    const struct redact_masks *m = ev->masks;
     uint64_t h = 0xcbf29ce484222325ull;
 
     h = mix_number(h, event_uid(ev));
@@ -85,17 +86,19 @@ static uint64_t identity_of(struct exec_event *ev)
         h = mix(h, ev->call.filename, strlen(ev->call.filename) + 1);
     else
         h = mix_number(h, (uint64_t)ev->call.fd);
-    for (size_t i = 0; argv != NULL && argv[i] != NULL; i++) {
-        size_t len = strlen(argv[i]), start, end;
+    /* As far as the scan read: the same line is the same command. */
+    for (size_t i = 0, first = 0; argv != NULL && argv[i] != NULL &&
+                                  (m == NULL || i <= m->limit_arg); i++) {
+        size_t len = m != NULL && i == m->limit_arg ? m->limit_offset
+                                                    : strlen(argv[i]);
+        size_t n = m != NULL ? redact_masks_of(m, i, &first) : 0, at = 0;
 
-        if (ev->redact != NULL &&
-            redact_span(ev->redact, argv, i, &start, &end) && end <= len) {
-            h = mix(h, argv[i], start);
+        for (size_t k = first; k < first + n; k++) {
+            h = mix(h, argv[i] + at, m->mask[k].start - at);
             h = mix(h, "***", 3);
-            h = mix(h, argv[i] + end, len - end + 1);
-        } else {
-            h = mix(h, argv[i], len + 1);
+            at = m->mask[k].end < len ? m->mask[k].end : len;
         }
+        h = mix(h, argv[i] + at, len - at + 1);
     }
     return h;
 }

@@ -52,6 +52,12 @@ static inline void textbuf_unput(struct textbuf *tb, struct textbuf_mark m)
     tb->len = m.len;
 }
 
+/* Counts n bytes as left out without putting any: the buffer closes. */
+static inline void textbuf_lose(struct textbuf *tb, size_t n)
+{
+    tb->lost += n;
+}
+
 /* Keeps n bytes at the end out of reach (for a closing marker or
  * bracket) until textbuf_release. */
 static inline void textbuf_reserve(struct textbuf *tb, size_t n)

@@ -1,0 +1,56 @@
+/* What, inside one word, looks like a secret whatever the program: values
+ * of secret-named assignments and options, HTTP auth headers, cookies,
+ * JSON members, SQL password literals and URL userinfo.  Used by the
+ * scan of redact.c on every word it reads, and by %{env:NAME}. */
+#ifndef EXECLOG_REDACT_WORDS_H
+#define EXECLOG_REDACT_WORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Whether a variable or option name says it holds a secret, by the
+ * built-in vocabulary: PGPASSWORD, MYSQL_PWD, api_key, keyStorePassword,
+ * client-secret... but not password-file, secret-id or PWD. */
+bool redact_secret_name(const char *name, size_t len);
+
+/* Whether a value is a reference to a secret rather than the secret: a
+ * file path, a variable, stdin. */
+bool redact_value_is_reference(const char *value, size_t len);
+
+/* Decides whether a name found in a word is secret; ctx is the caller's. */
+typedef bool redact_name_test(void *ctx, const char *name, size_t len);
+/* Receives a secret's range [start, end) in the word. */
+typedef void redact_found(void *ctx, size_t start, size_t end);
+
+struct redact_finder {
+    redact_name_test *is_secret;
+    redact_found *found;
+    void *ctx;
+};
+
+/* NAME=VALUE pairs anywhere in the word: an assignment, --name=value,
+ * -Dname=value, option lists (a=1,password=x), form data, query strings,
+ * connection strings. */
+void redact_find_assignments(const char *w, size_t len,
+                             const struct redact_finder *f);
+
+/* NAME: VALUE and "NAME":"VALUE": HTTP headers (Authorization, Cookie,
+ * X-Api-Key ...) and JSON or YAML members. */
+void redact_find_headers(const char *w, size_t len,
+                         const struct redact_finder *f);
+
+/* IDENTIFIED BY 'x' and PASSWORD 'x' of SQL statements. */
+void redact_find_sql(const char *w, size_t len, const struct redact_finder *f);
+
+/* user:SECRET@host without a scheme. */
+void redact_find_bare_userinfo(const char *w, size_t len,
+                               const struct redact_finder *f);
+
+/* /p:SECRET, /password:SECRET: Windows-style options. */
+void redact_find_slash_option(const char *w, size_t len,
+                              const struct redact_finder *f);
+
+/* scheme://user:SECRET@host and scheme://TOKEN@host. */
+void redact_find_urls(const char *w, size_t len, const struct redact_finder *f);
+
+#endif
