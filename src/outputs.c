@@ -78,6 +78,12 @@ bool output_ident_char(char c)
            (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 
+bool output_carries_fields(const struct output_config *oc)
+{
+    return oc->output < OUTPUT_COUNT &&
+           outputs[oc->output].send == journald_send;
+}
+
 int output_config_validate(const struct output_config *oc)
 {
     if (oc->output >= OUTPUT_COUNT || oc->facility > 23 || oc->level > 7 ||

@@ -48,6 +48,10 @@ size_t output_value_size(size_t scratch_size);
  * or not an absolute path that fits). */
 int output_select(struct output_config *oc, const char *name, const char *arg);
 
+/* Whether the output sends each argument as a field of its own
+ * (journald), which may show more of argv than the text line. */
+bool output_carries_fields(const struct output_config *oc);
+
 /* 0 if oc (read from a cache file) is usable, else -EINVAL. */
 int output_config_validate(const struct output_config *oc);
 

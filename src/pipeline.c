@@ -282,6 +282,17 @@ static void put_exec_failure(struct textbuf *out, int exec_errno)
     textbuf_puts(out, "): ");
 }
 
+/* How much of argv is read (and so can be shown): what the text line can
+ * hold, or with per-argument fields (journald, JSON) what one entry can
+ * carry.  Past it the hook's work stops growing with the command line. */
+static size_t argv_budget(const struct config *cfg)
+{
+    if (output_carries_fields(&cfg->output) ||
+        cfg->output_format == OUTPUT_FORMAT_JSON)
+        return OUTPUT_PAYLOAD_SIZE;
+    return cfg->max_message_length;
+}
+
 void pipeline_render(const struct config *cfg, struct exec_event *ev,
                      int exec_errno, struct textbuf *out)
 {
@@ -292,8 +303,8 @@ void pipeline_render(const struct config *cfg, struct exec_event *ev,
     ev->redact = &cfg->redact;
     ev->users = &cfg->users;
     if (ev->masks != NULL)
-        redact_scan(&cfg->redact, ev->call.argv, cfg->max_message_length,
-                    ev->room, ev->masks);
+        redact_scan(&cfg->redact, ev->call.argv, argv_budget(cfg), ev->room,
+                    ev->masks);
     if (exec_errno != 0)
         put_exec_failure(out, exec_errno);
     format_render(&cfg->format, ev, out);

@@ -6,6 +6,7 @@
 #include "glob.h"
 #include "redact-command.h"
 #include "redact-words.h"
+#include "wordlist.h"
 #include "wrappers.h"
 
 
@@ -55,29 +56,12 @@ static bool is_assignment(const struct scan *sc, const struct shell_text *w)
 
 static bool is_reserved(const struct shell_text *w)
 {
-    static const char *const reserved[] = {
-        "!", "{", "}", "if", "then", "else", "elif", "fi", "do", "done",
-        "while", "until", "for", "case", "esac", "in", "function", NULL
-    };
+    static const char reserved[] =
+        "!\0{\0}\0if\0then\0else\0elif\0fi\0do\0done\0while\0until\0for\0case\0"
+        "esac\0in\0function\0";
 
-    for (size_t i = 0; reserved[i] != NULL; i++)
-        if (word_is(w, reserved[i], strlen(reserved[i])))
-            return true;
-    return false;
-}
-
-/* Programs that run the command after their "--": kubectl exec POD --
- * mysql -p... */
-static bool runs_after_dashes(const char *name, size_t len)
-{
-    static const char *const programs[] = {
-        "kubectl", "oc", "nsenter", "firejail", "bwrap", "lxc", "incus",
-        "crictl", "systemd-nspawn", "flatpak-spawn", "distrobox", "toolbox",
-        "minikube", "k3s", "microk8s.kubectl", NULL
-    };
-
-    for (size_t i = 0; programs[i] != NULL; i++)
-        if (strlen(programs[i]) == len && memcmp(programs[i], name, len) == 0)
+    FOR_EACH_WORD(word, reserved)
+        if (word_is(w, word, strlen(word)))
             return true;
     return false;
 }
@@ -107,7 +91,7 @@ static void program_word(struct scan *sc, struct command *c,
     c->sub_known = false;
     c->format_first = len == 6 && memcmp(base, "printf", 6) == 0;
     c->echo = c->format_first || (len == 4 && memcmp(base, "echo", 4) == 0);
-    c->runs_after_dashes = runs_after_dashes(base, len);
+    c->runs_after_dashes = redact_runs_after_dashes(base, len);
     find_entries(sc, c, base, len);
 }
 
@@ -205,8 +189,12 @@ static int option_rule(struct scan *sc, struct command *c, uint16_t index,
     }
     if (vs != 0 && rule->kind != KIND_NOVALUE)
         mask_value(sc, index, w, vs);
+    /* Of two rules for the next word, the one that hides all of it: an
+     * operator's value:-u@curl over the built-in userinfo:-u@curl. */
     if (whole && rule->kind != KIND_ATTACHED && rule->kind != KIND_NOVALUE &&
-        c->expect == EXPECT_NOTHING) {
+        (c->expect == EXPECT_NOTHING ||
+         (c->expect == EXPECT_SECRET && (rule->kind == KIND_VALUE ||
+                                         rule->kind == KIND_SEPARATE)))) {
         c->expect = EXPECT_SECRET;
         c->expect_rule = index;
     }
@@ -248,37 +236,15 @@ static void note_qualifiers(const struct scan *sc, struct command *c,
     }
 }
 
-/* How many values follow a config key that names a credential: 1 for
- * npmAuthToken or pypi-token.pypi, 2 (user, password) for poetry's and
- * composer's http-basic.HOST; 0 for other keys. */
-static unsigned credential_values(const struct shell_text *w)
-{
-    static const char *const token_keys[] = {
-        "pypi-token", "github-oauth", "gitlab-oauth", "gitlab-token",
-        "bitbucket-oauth", "bearer", NULL
-    };
-    const char *dot = memchr(w->text, '.', w->len);
-    size_t prefix = dot != NULL ? (size_t)(dot - w->text) : w->len;
-
-    if (prefix == 10 && memcmp(w->text, "http-basic", 10) == 0)
-        return 2;
-    for (size_t i = 0; token_keys[i] != NULL; i++)
-        if (prefix == strlen(token_keys[i]) &&
-            memcmp(w->text, token_keys[i], prefix) == 0)
-            return 1;
-    return redact_secret_name(w->text, w->len) ? 1 : 0;
-}
-
 /* password, key, psk, 802-1x.password, wifi-sec.psk: a word that says
  * the next one is a secret (wpa-psk, a value, says no such thing). */
 static bool is_keyword(const struct scan *sc, const struct shell_text *w)
 {
-    static const char *const keywords[] = {
-        "password", "passwd", "pass", "key", "psk", "secret", NULL
-    };
+    static const char keywords[] =
+        "password\0passwd\0pass\0key\0psk\0secret\0";
 
-    for (size_t i = 0; keywords[i] != NULL; i++)
-        if (word_is(w, keywords[i], strlen(keywords[i])))
+    FOR_EACH_WORD(keyword, keywords)
+        if (word_is(w, keyword, strlen(keyword)))
             return true;
     return memchr(w->text, '.', w->len) != NULL &&
            scan_name_rule(sc, w->text, w->len) != NO_RULE;
@@ -322,8 +288,10 @@ static void operand(struct scan *sc, struct command *c,
             !is_assignment(sc, w))
             mask_value(sc, e->rule, w, 0);
         else if (rule->kind == KIND_PAIR && c->secret_key == 0 && n > 0 &&
-                 credential_values(w) > 0)
-            c->secret_key = (uint16_t)(c->operands + credential_values(w));
+                 redact_credential_values(w->text, w->len) > 0)
+            c->secret_key = (uint16_t)(c->operands +
+                                      redact_credential_values(w->text,
+                                                               w->len));
         else if (rule->kind == KIND_KEYWORD && c->expect == EXPECT_NOTHING &&
                  is_keyword(sc, w)) {
             c->expect = EXPECT_KEYWORD_VALUE;
@@ -337,22 +305,20 @@ static void operand(struct scan *sc, struct command *c,
  * number). */
 static void login_option(struct command *c, const struct shell_text *w)
 {
-    static const char *const users[] = {
-        "-u", "-U", "--user", "--username", "-l", "--login", "-D",
-        "--login-user", "--user-name", "--bind-dn", NULL
-    };
-    static const char *const passwords[] = {
-        "-p", "-P", "-w", "-pw", "-pass", "-passwd", NULL
-    };
+    static const char users[] =
+        "-u\0-U\0--user\0--username\0-l\0--login\0-D\0--login-user\0"
+        "--user-name\0--bind-dn\0";
+    static const char passwords[] =
+        "-p\0-P\0-w\0-pw\0-pass\0-passwd\0";
 
-    for (size_t i = 0; users[i] != NULL; i++)
-        if (word_is(w, users[i], strlen(users[i])) ||
-            (users[i][1] == '-' && w->len > strlen(users[i]) &&
-             memcmp(w->text, users[i], strlen(users[i])) == 0 &&
-             w->text[strlen(users[i])] == '='))
+    FOR_EACH_WORD(user, users)
+        if (word_is(w, user, strlen(user)) ||
+            (user[1] == '-' && w->len > strlen(user) &&
+             memcmp(w->text, user, strlen(user)) == 0 &&
+             w->text[strlen(user)] == '='))
             c->login_user = true;
-    for (size_t i = 0; passwords[i] != NULL; i++)
-        if (word_is(w, passwords[i], strlen(passwords[i])) &&
+    FOR_EACH_WORD(password, passwords)
+        if (word_is(w, password, strlen(password)) &&
             c->expect == EXPECT_NOTHING)
             c->expect = EXPECT_LOGIN_VALUE;
 }
@@ -404,8 +370,9 @@ static void args_word(struct scan *sc, struct command *c,
         ruled = true;
         is_flag |= m == OPTION_WORD && sc->r->rules[i].kind >= KIND_NOVALUE;
     }
-    /* --token VALUE: a secret-named option that takes a value. */
-    if (is_option && !is_flag && c->expect == EXPECT_NOTHING &&
+    /* --token VALUE: a secret-named option that takes a value (not
+     * -pSECRET, whose name a rule already read). */
+    if (is_option && !ruled && c->expect == EXPECT_NOTHING &&
         memchr(w->text, '=', w->len) == NULL && w->len > 2 &&
         (rule = scan_name_rule(sc, w->text, w->len)) != NO_RULE) {
         c->expect = EXPECT_SECRET;

@@ -264,6 +264,9 @@ static int check_parts(const struct parsed *pr, const char *word,
     bool needs_programs = pr->kind == KIND_POSITIONAL || whole_command;
     bool no_programs = pr->kind >= KIND_NAME;
 
+    if (pr->kind == KIND_NAME && pr->option_length == 0)
+        return diag_fail(d, pr->column, "redact rule 'name' needs a "
+                         "pattern, as in 'name:*_secret'");
     if (needs_option && pr->option_length == 0)
         return diag_fail(d, pr->column, "redact rule '%.*s' needs an "
                          "option, as in '%.*s:--password'", (int)word_len,
@@ -271,9 +274,6 @@ static int check_parts(const struct parsed *pr, const char *word,
     if (!needs_option && pr->option != NULL && pr->kind != KIND_NAME)
         return diag_fail(d, pr->column + word_len, "redact rule '%.*s' "
                          "takes no option", (int)word_len, word);
-    if (pr->kind == KIND_NAME && pr->option_length == 0)
-        return diag_fail(d, pr->column, "redact rule 'name' needs a "
-                         "pattern, as in 'name:*_secret'");
     if (needs_programs && pr->programs_length == 0)
         return diag_fail(d, pr->column, "redact rule '%.*s' needs programs, "
                          "as in '%.*s@htpasswd'", (int)word_len, word,
@@ -288,8 +288,8 @@ static int parse_option(struct parsed *pr, const char *spec, struct diag *d)
 {
     for (size_t i = 0; i < pr->option_length; i++)
         if (!option_byte_ok((unsigned char)pr->option[i]))
-            return bad_byte(d, (size_t)(pr->option - spec) , pr->option[i],
-                            "redact option");
+            return bad_byte(d, (size_t)(pr->option - spec) + i,
+                            pr->option[i], "redact option");
     if (pr->kind != KIND_POSITIONAL)
         return 0;
     if (pr->option_length == 0 || pr->option_length > 3 ||

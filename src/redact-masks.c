@@ -49,18 +49,15 @@ int redact_validate(const struct redact_rules *r)
     for (size_t i = 0; i < r->entries; i++)
         if (!entry_ok(r, &r->entry[i]))
             return -EINVAL;
-    /* The buckets: rising, within the entries, each entry in the bucket
-     * of its name (a lookup finds what was compiled, or nothing). */
+    /* The buckets: rising, within the entries.  Whether each entry is in
+     * the bucket of its name is not checked here, on every process's
+     * first exec: a misplaced entry is only never found (the compiler's
+     * placing is tested in tests/check_redact). */
     if (r->bucket[0] != 0 || r->bucket[REDACT_BUCKETS] != r->entries)
         return -EINVAL;
-    for (size_t b = 0; b < REDACT_BUCKETS; b++) {
+    for (size_t b = 0; b < REDACT_BUCKETS; b++)
         if (r->bucket[b] > r->bucket[b + 1])
             return -EINVAL;
-        for (size_t i = r->bucket[b]; i < r->bucket[b + 1]; i++)
-            if (redact_bucket(r->text + r->entry[i].program,
-                              r->entry[i].program_length) != b)
-                return -EINVAL;
-    }
     return 0;
 }
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "redact.h"
+#include "redact-tables.h"
 #include "shellsplit.h"
 
 /* No rule: a mask made for lack of room, or a finder not configured. */

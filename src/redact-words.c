@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "redact-words.h"
+#include "wordlist.h"
 
 static char lower(char c)
 {
@@ -38,60 +39,53 @@ static bool ends_with_word(const char *s, size_t n, const char *word)
     return n >= k && same_word(s + n - k, k, word);
 }
 
-static bool in_list(const char *s, size_t n, const char *const *list)
+static bool in_list(const char *s, size_t n, const char *list)
 {
-    for (size_t i = 0; list[i] != NULL; i++)
-        if (same_word(s, n, list[i]))
+    FOR_EACH_WORD(word, list)
+        if (same_word(s, n, word))
             return true;
     return false;
 }
 
 /* Segments that say the value is a secret, also at the end of a longer
  * segment (dbpassword, authtoken, clientsecret). */
-static const char *const secret_suffixes[] = {
-    "password", "passwd", "passphrase", "secret", "token", "apikey",
-    "accesskey", "secretkey", "privatekey", "authkey", "masterkey",
-    "signingkey", "licensekey", "credential", "credentials",
-    "authorization", "passwort", "masterauth", "pass", "auth", NULL
-};
+static const char secret_suffixes[] =
+    "password\0passwd\0passphrase\0secret\0token\0apikey\0accesskey\0"
+    "secretkey\0privatekey\0authkey\0masterkey\0signingkey\0licensekey\0"
+    "credential\0credentials\0authorization\0passwort\0masterauth\0pass\0"
+    "auth\0";
 
 /* Words that end like a secret and are none. */
-static const char *const not_secret[] = {
-    "bypass", "compass", "surpass", "overpass", "underpass", "encompass",
-    "trespass", "nopass", "askpass", "oauth", "preauth", "noauth", "unauth", NULL
-};
+static const char not_secret[] =
+    "bypass\0compass\0surpass\0overpass\0underpass\0encompass\0trespass\0"
+    "nopass\0askpass\0oauth\0preauth\0noauth\0unauth\0";
 
 /* Segments that say so only whole: "pw" ends many words. */
-static const char *const secret_words[] = {
-    "pwd", "pw", "psk", "sas", NULL
-};
+static const char secret_words[] =
+    "pwd\0pw\0psk\0sas\0";
 
 /* KEY is a secret after these: api_key, access-key, privateKey... */
-static const char *const key_owners[] = {
-    "api", "access", "private", "secret", "client", "auth", "master",
-    "encryption", "signing", "storage", "account", "shared", "session",
-    "app", "application", "consumer", "service", "subscription", "deploy",
-    "license", "integration", "webhook", "certificate", "cert", "enc",
-    "encrypt", "hmac", "jwt", "sign", "signing", "aes", NULL
-};
+static const char key_owners[] =
+    "api\0access\0private\0secret\0client\0auth\0master\0encryption\0"
+    "signing\0storage\0account\0shared\0session\0app\0application\0"
+    "consumer\0service\0subscription\0deploy\0license\0integration\0"
+    "webhook\0certificate\0cert\0enc\0encrypt\0hmac\0jwt\0sign\0signing\0"
+    "aes\0";
 
 /* After the secret segment only these may follow (secret_key_base,
  * password_new); anything else (password-file, token-ttl, secret-id)
  * names something else about the secret. */
-static const char *const trailing_words[] = {
-    "key", "value", "base", "string", "str", "text", "literal", "plain",
-    "data", "hex", "b64", "base64", "raw", "new", "old", "1", "2", NULL
-};
+static const char trailing_words[] =
+    "key\0value\0base\0string\0str\0text\0literal\0plain\0data\0hex\0b64\0"
+    "base64\0raw\0new\0old\01\02\0";
 
 /* A first segment that makes the name a switch: --no-password,
  * --ask-pass, --use-token, --prompt-password. */
-static const char *const switch_words[] = {
-    "no", "with", "without", "skip", "disable", "enable", "use", "require",
-    "ignore", "show", "print", "ask", "prompt", "allow", "generate",
-    "random", "reset", "store", "save", "remember", "forget", "check",
-    "verify", "expire", "change", "update", "set", "get", "list", "read",
-    "write", "delete", "create", "rotate", "revoke", "renew", NULL
-};
+static const char switch_words[] =
+    "no\0with\0without\0skip\0disable\0enable\0use\0require\0ignore\0show\0"
+    "print\0ask\0prompt\0allow\0generate\0random\0reset\0store\0save\0"
+    "remember\0forget\0check\0verify\0expire\0change\0update\0set\0get\0"
+    "list\0read\0write\0delete\0create\0rotate\0revoke\0renew\0";
 
 #define MAX_SEGMENTS 12
 
@@ -126,8 +120,8 @@ static bool segment_is_secret(const struct segment *seg, size_t i)
 
     if (in_list(s->s, s->n, not_secret))
         return false;
-    for (size_t k = 0; secret_suffixes[k] != NULL; k++)
-        if (ends_with_word(s->s, s->n, secret_suffixes[k]))
+    FOR_EACH_WORD(suffix, secret_suffixes)
+        if (ends_with_word(s->s, s->n, suffix))
             return true;
     if (in_list(s->s, s->n, secret_words))
         return true;
@@ -137,10 +131,9 @@ static bool segment_is_secret(const struct segment *seg, size_t i)
 
 /* Segments before the secret one that make the name a reference to a
  * secret kept elsewhere: existingSecret, secret_ref... */
-static const char *const reference_words[] = {
-    "existing", "external", "from", "ref", "source", "allow", "empty",
-    "random", "require", "required", "skip", "use", "no", NULL
-};
+static const char reference_words[] =
+    "existing\0external\0from\0ref\0source\0allow\0empty\0random\0require\0"
+    "required\0skip\0use\0no\0";
 
 bool redact_secret_name(const char *name, size_t len)
 {
@@ -178,15 +171,13 @@ bool redact_secret_name(const char *name, size_t len)
 /* A value that names a file holding the secret, not the secret. */
 static bool is_file_name(const char *v, size_t len)
 {
-    static const char *const extensions[] = {
-        ".pem", ".key", ".crt", ".cer", ".p12", ".pfx", ".jks", ".txt",
-        ".json", ".yaml", ".yml", ".conf", ".cfg", ".ini", ".env", ".gpg",
-        ".asc", ".der", ".pub", ".keystore", ".properties", ".npmrc",
-        ".netrc", NULL
-    };
+    static const char extensions[] =
+        ".pem\0.key\0.crt\0.cer\0.p12\0.pfx\0.jks\0.txt\0.json\0.yaml\0.yml\0"
+        ".conf\0.cfg\0.ini\0.env\0.gpg\0.asc\0.der\0.pub\0.keystore\0"
+        ".properties\0.npmrc\0.netrc\0";
 
-    for (size_t i = 0; extensions[i] != NULL; i++)
-        if (ends_with_word(v, len, extensions[i]))
+    FOR_EACH_WORD(extension, extensions)
+        if (ends_with_word(v, len, extension))
             return true;
     return false;
 }
@@ -201,10 +192,8 @@ bool redact_value_is_reference(const char *v, size_t len)
     if (v[0] == '.' && len > 1 && (v[1] == '/' || v[1] == '.'))
         return true;
     /* Switches: MYSQL_ALLOW_EMPTY_PASSWORD=yes, env_auth=true. */
-    static const char *const switch_values[] = {
-        "yes", "no", "true", "false", "on", "off", "0", "1", "none",
-        "stdin", "prompt", NULL
-    };
+    static const char switch_values[] =
+        "yes\0no\0true\0false\0on\0off\00\01\0none\0stdin\0prompt\0";
 
     return (len >= 5 && memcmp(v, "file:", 5) == 0) ||
            (len >= 4 && memcmp(v, "env:", 4) == 0) ||
@@ -270,9 +259,8 @@ static bool is_name_start(char before)
            before == '=';
 }
 
-static const char *const auth_headers[] = {
-    "authorization", "proxy-authorization", "cookie", "set-cookie", NULL
-};
+static const char auth_headers[] =
+    "authorization\0proxy-authorization\0cookie\0set-cookie\0";
 
 /* The end of an unquoted value: a header's runs to the end of the line,
  * a member's to the next delimiter. */
@@ -290,10 +278,8 @@ static size_t member_end(const char *w, size_t s, size_t len, bool header)
 /* X-JFrog-Art-Api, X-Auth-Key, X-Signature: a vendor's auth header. */
 static bool custom_auth_header(const char *name, size_t len)
 {
-    static const char *const last_words[] = {
-        "api", "key", "token", "auth", "secret", "signature", "password",
-        "session", NULL
-    };
+    static const char last_words[] =
+        "api\0key\0token\0auth\0secret\0signature\0password\0session\0";
     struct segment seg[MAX_SEGMENTS];
     size_t count = split_name(name, len, seg);
 
@@ -414,16 +400,14 @@ void redact_find_sql(const char *w, size_t len, const struct redact_finder *f)
  * or one of the known token prefixes. */
 static bool looks_like_token(const char *s, size_t n)
 {
-    static const char *const prefixes[] = {
-        "ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "glpat-", "xox",
-        "sk-", "pat-", "hf_", NULL
-    };
+    static const char prefixes[] =
+        "ghp_\0gho_\0ghs_\0ghu_\0github_pat_\0glpat-\0xox\0sk-\0pat-\0hf_\0";
     size_t digits = 0;
 
-    for (size_t i = 0; prefixes[i] != NULL; i++) {
-        size_t k = strlen(prefixes[i]);
+    FOR_EACH_WORD(prefix, prefixes) {
+        size_t k = strlen(prefix);
 
-        if (n > k && memcmp(s, prefixes[i], k) == 0)
+        if (n > k && memcmp(s, prefix, k) == 0)
             return true;
     }
     for (size_t i = 0; i < n; i++)
@@ -497,7 +481,8 @@ void redact_find_bare_userinfo(const char *w, size_t len,
 void redact_find_slash_option(const char *w, size_t len,
                               const struct redact_finder *f)
 {
-    static const char *const short_names[] = { "p", "pw", "sp", "tp", NULL };
+    static const char short_names[] =
+        "p\0pw\0sp\0tp\0";
     const char *colon = memchr(w, ':', len);
 
     if (w[0] != '/' || colon == NULL)
@@ -507,4 +492,39 @@ void redact_find_slash_option(const char *w, size_t len,
         (in_list(w + 1, (size_t)(colon - w) - 1, short_names) &&
          f->is_secret(f->ctx, "password", 8)))
         report(f, w, (size_t)(colon - w) + 1, len);
+}
+
+/* Programs that run the command after their "--": kubectl exec POD --
+ * mysql -p... */
+bool redact_runs_after_dashes(const char *name, size_t len)
+{
+    static const char programs[] =
+        "kubectl\0oc\0nsenter\0firejail\0bwrap\0lxc\0incus\0crictl\0"
+        "systemd-nspawn\0flatpak-spawn\0distrobox\0toolbox\0minikube\0k3s\0"
+        "microk8s.kubectl\0";
+
+    FOR_EACH_WORD(program, programs)
+        if (strlen(program) == len && memcmp(program, name, len) == 0)
+            return true;
+    return false;
+}
+
+/* How many values follow a config key that names a credential: 1 for
+ * npmAuthToken or pypi-token.pypi, 2 (user, password) for poetry's and
+ * composer's http-basic.HOST; 0 for other keys. */
+unsigned redact_credential_values(const char *text, size_t len)
+{
+    static const char token_keys[] =
+        "pypi-token\0github-oauth\0gitlab-oauth\0gitlab-token\0"
+        "bitbucket-oauth\0bearer\0";
+    const char *dot = memchr(text, '.', len);
+    size_t prefix = dot != NULL ? (size_t)(dot - text) : len;
+
+    if (prefix == 10 && memcmp(text, "http-basic", 10) == 0)
+        return 2;
+    FOR_EACH_WORD(key, token_keys)
+        if (prefix == strlen(key) &&
+            memcmp(text, key, prefix) == 0)
+            return 1;
+    return redact_secret_name(text, len) ? 1 : 0;
 }

@@ -53,4 +53,12 @@ void redact_find_slash_option(const char *w, size_t len,
 /* scheme://user:SECRET@host and scheme://TOKEN@host. */
 void redact_find_urls(const char *w, size_t len, const struct redact_finder *f);
 
+/* Programs that run the command after their "--" (kubectl exec POD --
+ * CMD, nsenter ... -- CMD). */
+bool redact_runs_after_dashes(const char *name, size_t len);
+
+/* How many values follow a config key that names a credential (1:
+ * npmAuthToken; 2, user and password: http-basic.HOST), 0 for others. */
+unsigned redact_credential_values(const char *text, size_t len);
+
 #endif

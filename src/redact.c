@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "redact.h"
 #include "redact-command.h"
 
 /* Command strings inside command strings (bash -c "su -c 'sh -c ...'"):

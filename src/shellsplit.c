@@ -80,6 +80,8 @@ static void end_command(struct splitter *sp, enum shell_end how)
 
 static void enter(struct splitter *sp, bool backquote)
 {
+    /* $(cmd) alone is a word too: -p $(cat f) gives -p a value. */
+    start_word(sp);
     if (sp->depth == MAX_LEVELS || !sp->r->enter(sp->r->ctx)) {
         give_up(sp, sp->i);
         return;

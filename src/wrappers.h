@@ -16,14 +16,16 @@ enum wrapper_rest {
     REST_USER,      /* su: a user, then the shell's arguments */
 };
 
+/* Arrays, not pointers: a pointer in a table costs every process a
+ * relocation at load time. */
 struct wrapper {
-    const char *name;
-    const char *short_values;   /* one-letter options taking a value */
-    const char *long_values;    /* long ones, each ended by a space */
-    const char *short_command;  /* options whose value is a command string */
-    const char *long_command;
+    char name[14];
     uint8_t operands;           /* operands before the program */
     uint8_t rest;               /* enum wrapper_rest */
+    char short_values[24];      /* one-letter options taking a value */
+    char long_values[96];       /* long ones, each ended by a space */
+    char short_command[4];      /* options whose value is a command string */
+    char long_command[28];
 };
 
 /* The wrapper called name (a basename), or NULL. */

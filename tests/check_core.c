@@ -17,6 +17,9 @@ int main(void)
     srunner_add_suite(sr, cache_suite());
     srunner_add_suite(sr, filters_suite());
     srunner_add_suite(sr, redact_suite());
+    srunner_add_suite(sr, redact_shell_suite());
+    srunner_add_suite(sr, redact_compile_suite());
+    srunner_add_suite(sr, shellsplit_suite());
     srunner_add_suite(sr, state_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -10,6 +10,7 @@
 #include "check_core.h"
 #include "format.h"
 #include "quote.h"
+#include "redact-scan.h"
 
 static char mem[1 << 20];
 
@@ -33,6 +34,23 @@ START_TEST(bare_words_stay_bare)
     ck_assert_str_eq(Q("/usr/bin/ls"), "/usr/bin/ls");
     ck_assert_str_eq(Q("--color=auto"), "--color=auto");
     ck_assert_str_eq(Q("a_b.c:d@e%f+g,h-1"), "a_b.c:d@e%f+g,h-1");
+}
+END_TEST
+
+/* The scan of redact marks the arguments it finds bare, and quote_argv
+ * then writes them without looking: the two must agree on every byte. */
+START_TEST(scan_and_quoting_agree_on_bare_bytes)
+{
+    for (unsigned c = 1; c < 256; c++) {
+        char byte = (char)c;
+        const char *out = quoted(&byte, 1, 4096);
+        bool written_bare = out[0] == byte && out[1] == '\0';
+
+        ck_assert_msg(written_bare == scan_byte_is_bare((unsigned char)c),
+                      "byte 0x%02x: quoting writes %s, the scan says %s", c,
+                      out, scan_byte_is_bare((unsigned char)c) ? "bare"
+                                                               : "not bare");
+    }
 }
 END_TEST
 
@@ -281,6 +299,7 @@ Suite *format_suite(void)
     TCase *tc = tcase_create("quote");
 
     tcase_add_test(tc, bare_words_stay_bare);
+    tcase_add_test(tc, scan_and_quoting_agree_on_bare_bytes);
     tcase_add_test(tc, specials_are_single_quoted);
     tcase_add_test(tc, controls_and_quotes_use_dollar_quotes);
     tcase_add_test(tc, invalid_utf8_is_escaped);

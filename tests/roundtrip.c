@@ -15,7 +15,7 @@
  * disagrees is rerun case by case to name the first failing case.
  *
  * Redaction is checked the same way: with the default rules the words read
- * back are argv with the spans redact_span reports shown as ***.
+ * back are argv with the ranges redact_scan finds shown as ***.
  *
  * The seed is fixed (ROUNDTRIP_SEED overrides it, ROUNDTRIP_CASES the
  * count), so a failure reproduces.  Exit: 0 pass, 1 fail, 77 no bash,
@@ -182,6 +182,7 @@ static bool is_builtin(const char *word, char **builtins, size_t count)
 /* Quotes k->argv into k->line and works out what bash must give back. */
 static void prepare(struct kase *k, char **builtins, size_t nbuiltins)
 {
+    static struct redact_masks masks;
     size_t total = 0, cap;
     struct textbuf tb;
 
@@ -190,7 +191,9 @@ static void prepare(struct kase *k, char **builtins, size_t nbuiltins)
     cap = total * 4 + k->argc * 8 + 8;
     k->line = xmalloc(cap + 1);
     textbuf_init(&tb, k->line, cap);
-    quote_argv(&tb, k->argv, (size_t)-1, k->redacted ? &default_rules : NULL);
+    redact_scan(k->redacted ? &default_rules : NULL, k->argv, (size_t)-1,
+                &fuzz_room, &masks);
+    quote_argv(&tb, k->argv, (size_t)-1, &masks);
     if (tb.lost != 0) {
         fprintf(stderr, "roundtrip: quote_argv needed more than 4 bytes per "
                 "byte\n");
@@ -198,14 +201,13 @@ static void prepare(struct kase *k, char **builtins, size_t nbuiltins)
     }
     k->line[tb.len] = '\0';
     k->line_len = tb.len;
-    for (size_t i = 0; i < k->argc; i++) {
-        size_t start = 0, end = 0;
-        bool masked = k->redacted &&
-                      redact_span(&default_rules, k->argv, i, &start, &end) &&
-                      start <= end && end <= strlen(k->argv[i]);
+    for (size_t i = 0, first = 0; i < k->argc; i++) {
+        size_t len = strlen(k->argv[i]);
+        size_t n = redact_masks_of(&masks, i, &first);
 
-        k->expect[i] = xmalloc(strlen(k->argv[i]) + 4);
-        fuzz_expected_word(k->argv[i], masked, start, end, k->expect[i]);
+        k->expect[i] = xmalloc(len + 3 * n + 1);
+        fuzz_expected_masked(k->argv[i], len, &masks.mask[first], n,
+                             k->expect[i]);
     }
     /* As the command word, bash runs builtins and functions whatever the
      * quoting, and a word starting with '%' is always a job (bash runs fg;

@@ -6,7 +6,7 @@
  *     accept, and say where the problem is when they refuse; a format
  *     with a control byte is refused (it would reach every line raw);
  *   - quote_argv output never holds a control byte or invalid UTF-8 and,
- *     uncut, reads back as the same argv (with the secrets redact_span
+ *     uncut, reads back as the same argv (with the secrets redact_scan
  *     reports shown as ***);
  *   - pipeline_render stays within the message buffer, and writes no
  *     control byte when the format itself holds none. */
@@ -43,6 +43,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void check_cut(char *const *argv, size_t argc, size_t max_len,
                       const struct redact_rules *redact)
 {
+    static struct redact_masks masks;
     size_t cap = argc * (4 * max_len + 64) + 64, at;
     char *buf = malloc(cap);
     const char *unsafe;
@@ -51,7 +52,8 @@ static void check_cut(char *const *argv, size_t argc, size_t max_len,
     if (buf == NULL)
         abort();
     textbuf_init(&tb, buf, cap);
-    quote_argv(&tb, argv, max_len, redact);
+    redact_scan(redact, argv, (size_t)-1, &fuzz_room, &masks);
+    quote_argv(&tb, argv, max_len, &masks);
     FUZZ_ASSERT(tb.lost == 0, "%zu arguments cut at %zu took more than %zu "
                 "bytes", argc, max_len, cap);
     unsafe = fuzz_text_unsafe(tb.data, tb.len, &at, false);

@@ -327,11 +327,27 @@ void fuzz_check_diag(const struct diag *d, const char *spec)
                 d->message[0] != '\0', "refused without a message");
 }
 
-/* quote_argv with no cut: reads back as argv, redacted as redact_span says. */
-void fuzz_check_round_trip(char *const *argv, size_t argc,
-                             const struct redact_rules *redact)
+void fuzz_expected_masked(const char *word, size_t len,
+                          const struct redact_mask *mask, size_t n, char *out)
 {
-    size_t total = 0, at;
+    size_t at = 0, used = 0;
+
+    for (size_t j = 0; j < n; j++) {
+        memcpy(out + used, word + at, mask[j].start - at);
+        used += mask[j].start - at;
+        memcpy(out + used, "***", 3);
+        used += 3;
+        at = mask[j].end < len ? mask[j].end : len;
+    }
+    memcpy(out + used, word + at, len - at);
+    out[used + len - at] = '\0';
+}
+
+/* quote_argv with no cut: reads back as argv, redacted as masks say. */
+void fuzz_check_masked_round_trip(char *const *argv, size_t argc,
+                                  const struct redact_masks *masks)
+{
+    size_t total = 0, at, first = 0, shown = argc, cap;
     char *buf, *mem, **words, *expect;
     const char *why = NULL, *unsafe;
     struct textbuf tb;
@@ -339,30 +355,33 @@ void fuzz_check_round_trip(char *const *argv, size_t argc,
 
     for (size_t i = 0; i < argc; i++)
         total += strlen(argv[i]);
-    buf = malloc(total * 4 + argc * 16 + 16);
-    mem = malloc(total + argc * 4 + 16);
-    expect = malloc(total + 8);
+    /* Words past the limit are not shown; the one at it only if read. */
+    if (masks->limit_arg < argc)
+        shown = masks->limit_arg + (masks->limit_offset > 0);
+    cap = total * 4 + argc * 16 + REDACT_MAX_MASKS * 16 + 16;
+    buf = malloc(cap);
+    mem = malloc(cap);
+    expect = malloc(total + REDACT_MAX_MASKS * 3 + 8);
     words = calloc(argc + 1, sizeof(*words));
     if (buf == NULL || mem == NULL || expect == NULL || words == NULL)
         abort();
-    textbuf_init(&tb, buf, total * 4 + argc * 16 + 16);
-    quote_argv(&tb, argv, (size_t)-1, redact);
-    FUZZ_ASSERT(tb.lost == 0, "%zu bytes lost in a buffer of 4 per byte",
-                tb.lost);
+    textbuf_init(&tb, buf, cap);
+    quote_argv(&tb, argv, (size_t)-1, masks);
+    FUZZ_ASSERT((tb.lost > 0) == (masks->limit_arg < argc),
+                "%zu bytes lost, limit at argument %u of %zu", tb.lost,
+                masks->limit_arg, argc);
     unsafe = fuzz_text_unsafe(tb.data, tb.len, &at, false);
     FUZZ_ASSERT(unsafe == NULL, "%s at %zu in %.*s", unsafe, at, (int)tb.len,
                 tb.data);
-    n = fuzz_unquote(tb.data, tb.len, words, argc, mem,
-                     total + argc * 4 + 16, &why);
-    FUZZ_ASSERT(n == (int)argc, "%d words for %zu arguments (%s) in %.*s", n,
-                argc, why != NULL ? why : "", (int)tb.len, tb.data);
-    for (size_t i = 0; i < argc; i++) {
-        size_t start = 0, end = 0;
-        bool masked = redact != NULL &&
-                      redact_span(redact, argv, i, &start, &end) &&
-                      start <= end && end <= strlen(argv[i]);
+    n = fuzz_unquote(tb.data, tb.len, words, argc, mem, cap, &why);
+    FUZZ_ASSERT(n == (int)shown, "%d words for %zu shown arguments (%s) in "
+                "%.*s", n, shown, why != NULL ? why : "", (int)tb.len,
+                tb.data);
+    for (size_t i = 0; i < shown; i++) {
+        size_t k = redact_masks_of(masks, i, &first);
+        size_t len = redact_shown_length(masks, i, strlen(argv[i]));
 
-        fuzz_expected_word(argv[i], masked, start, end, expect);
+        fuzz_expected_masked(argv[i], len, masks->mask + first, k, expect);
         FUZZ_ASSERT(strcmp(words[i], expect) == 0, "word %zu reads back as "
                     "'%s', not '%s', in %.*s", i, words[i], expect,
                     (int)tb.len, tb.data);
@@ -371,4 +390,29 @@ void fuzz_check_round_trip(char *const *argv, size_t argc,
     free(expect);
     free(mem);
     free(buf);
+}
+
+/* The room the exec path gives the scan, in static memory as there. */
+static char room_text[1 << 15];
+static uint32_t room_origin[1 << 15];
+static uint64_t room_commands[16 * REDACT_COMMAND_SIZE / 8];
+static uint32_t room_info[4096];
+const struct redact_room fuzz_room = {
+    .text = room_text, .origin = room_origin, .size = sizeof(room_text),
+    .commands = room_commands,
+    .command_slots = sizeof(room_commands) / REDACT_COMMAND_SIZE,
+    .info = room_info, .info_slots = sizeof(room_info) / 4,
+};
+
+void fuzz_check_round_trip(char *const *argv, size_t argc,
+                           const struct redact_rules *redact)
+{
+    static struct redact_masks masks;
+    size_t total = 0;
+
+    for (size_t i = 0; i < argc; i++)
+        total += strlen(argv[i]) + 1;
+    /* The whole argv is read: the budget is its size. */
+    redact_scan(redact, argv, total, &fuzz_room, &masks);
+    fuzz_check_masked_round_trip(argv, argc, &masks);
 }

@@ -57,11 +57,20 @@ const char *fuzz_text_unsafe(const char *s, size_t len, size_t *at,
 int fuzz_unquote(const char *line, size_t len, char **words, size_t max,
                  char *mem, size_t cap, const char **why);
 
-/* The argument as quote_argv should show it: argv[i] with the bytes
- * [start, end) that redact_span reports replaced by "***".  The result is
- * written to out (cap >= strlen(argv[i]) + 4). */
+/* The argument as quote_argv should show it: word with the bytes [start,
+ * end) replaced by "***" (masked false: the word as it is).  The result is
+ * written to out (cap >= strlen(word) + 4). */
 void fuzz_expected_word(const char *word, bool masked, size_t start,
                         size_t end, char *out);
+
+struct redact_mask;
+struct redact_masks;
+/* The same for several masks: the first len bytes of word with each of
+ * mask[0 .. n) (sorted, apart, within len) replaced by "***"; out holds
+ * len + 3 * n + 1 bytes. */
+void fuzz_expected_masked(const char *word, size_t len,
+                          const struct redact_mask *mask, size_t n,
+                          char *out);
 
 /* A printable form of s for messages: C-style escapes, at most cap-1
  * bytes written to out. */
@@ -73,8 +82,19 @@ void fuzz_check_diag(const struct diag *d, const char *spec);
 
 struct redact_rules;
 /* quote_argv with no cut reads back (fuzz_unquote) as argv, each argument
- * masked as redact_span says (redact may be NULL), and is safe text. */
+ * masked as redact_scan finds with redact (NULL: none), and is safe
+ * text. */
 void fuzz_check_round_trip(char *const *argv, size_t argc,
                            const struct redact_rules *redact);
+
+/* The same for the masks of a scan: each argument reads back with exactly
+ * masks' ranges as "***"; past the scan's limit nothing is shown (the
+ * argument at the limit as far as it was read). */
+void fuzz_check_masked_round_trip(char *const *argv, size_t argc,
+                                  const struct redact_masks *masks);
+
+struct redact_room;
+/* Room for redact_scan, sized as the exec path's. */
+extern const struct redact_room fuzz_room;
 
 #endif
