@@ -92,6 +92,7 @@ static void program_word(struct scan *sc, struct command *c,
     c->format_first = len == 6 && memcmp(base, "printf", 6) == 0;
     c->echo = c->format_first || (len == 4 && memcmp(base, "echo", 4) == 0);
     c->runs_after_dashes = redact_runs_after_dashes(base, len);
+    c->no_login = redact_not_a_login(base, len);
     find_entries(sc, c, base, len);
 }
 
@@ -331,11 +332,22 @@ static bool is_number(const struct shell_text *w)
     return true;
 }
 
+/* A port, a port mapping or a PID (8080, 8080:80/tcp, 1000-1010). */
+static bool is_port_like(const struct shell_text *w)
+{
+    for (size_t i = 0; i < w->len; i++)
+        if ((w->text[i] < '0' || w->text[i] > '9') && w->text[i] != ':' &&
+            w->text[i] != '.' && w->text[i] != '/' && w->text[i] != '-' &&
+            w->text[i] != ',')
+            return false;
+    return true;
+}
+
 /* The login password noted by login_option, if a user was given. */
 static void note_login_value(struct command *c, const struct scan *sc,
                              const struct shell_text *w)
 {
-    if (!is_number(w) && c->login_values < 2)
+    if (!is_port_like(w) && c->login_values < 2)
         c->login_value[c->login_values++] = scan_range_of(sc, w);
 }
 
@@ -379,7 +391,7 @@ static void args_word(struct scan *sc, struct command *c,
         c->expect_rule = rule;
     }
     if (is_option && !ruled && sc->names_rule != NO_RULE &&
-        c->phase == PHASE_ARGS)
+        c->phase == PHASE_ARGS && !c->no_login)
         login_option(c, w);
     if (!is_option && c->expect == EXPECT_NOTHING)
         operand(sc, c, w);

@@ -24,6 +24,7 @@ struct command {
     bool keep;                  /* the word names no secret: keep rule */
     bool runs_after_dashes;     /* kubectl exec ... -- COMMAND */
     bool login_user;            /* -u USER given: -p VALUE is a password */
+    bool no_login;              /* -u and -p mean something else here */
     uint8_t login_values;
     uint16_t secret_key;        /* pair: the operand that holds the secret,
                                    if it is the last */

@@ -9,7 +9,9 @@
 #include "redact.h"
 
 #define MYSQL "mysql,mariadb,mysqldump,mariadb-dump,mysqladmin,mariadb-admin," \
-              "mysqlimport,mysqlcheck,mysqlshow,mysqlslap,mysqlpump"
+              "mysqlimport,mysqlcheck,mysqlshow,mysqlslap,mysqlpump," \
+              "mysqlbinlog,mariadb-binlog,mariadb-import,mariadb-check," \
+              "mariadb-show,mariadb-slap,mysql_upgrade,mariadb-upgrade"
 #define MONGO "mongo,mongosh,mongodump,mongorestore,mongoexport,mongoimport," \
               "mongostat,mongotop,mongofiles"
 #define LDAP "ldapsearch,ldapadd,ldapmodify,ldapdelete,ldapmodrdn," \
@@ -61,15 +63,21 @@ static const char *const builtin_rules[] = {
     "value:-P@zip,zipcloak,unzip,funzip", "attached:-p@7z,7za,7zr,7zz,rar,unrar",
     "attached:-hp@rar",
     "userinfo%:-U@" SMB, "userinfo%:--user@" SMB,
-    "userinfo%:--authenticate@wbinfo", "positional:2@smbclient",
+    "userinfo%:--authenticate@wbinfo", "userinfo%:-a@wbinfo",
+    "positional:2@smbclient",
     "userinfo,:-u@lftp,open,user", "value:-y@ipmitool",
     "value:-p@unar,steghide,doveadm,ipa-server-install,ipa-client-install,"
     "ipa-replica-install", "value:-a@ipa-server-install",
     "value:-w@ipa-client-install", "value:-W@pk12util", "value:-K@ccrypt",
     "value:-s@slappasswd", "value:-P@gpg-preset-passphrase",
     "value:-t@influx,anaconda", "value:--bearer@xh,http,https",
-    "positional:2@nuget push,dotnet nuget", "positional:1@vault unwrap",
-    "positional:3@ejabberdctl register,prosodyctl register",
+    "positional:2@nuget push", "value:-k@dotnet nuget,nuget",
+    "positional:1@vault unwrap",
+    "positional:3@ejabberdctl register,prosodyctl register,"
+    "ejabberdctl change_password",
+    "positional:3@consul acl", "positional:1@snyk auth",
+    "pair@dotnet user-secrets", "value:-P@yubico-piv-tool",
+    "value:-N@yubico-piv-tool",
     "positional:2@rabbitmqctl authenticate_user", "positional:5@mc admin",
     "positional:4@net rpc", "pair@aws configure",
     "userinfo/:userid@sqlldr,exp,imp,expdp,impdp", "value:-p@ncftp,ncftpput,ncftpget,ncftpls",
@@ -82,7 +90,8 @@ static const char *const builtin_rules[] = {
     "value:-srckeypass@keytool", "value:-destkeypass@keytool",
     "value:-new@keytool",
     "positional:2@wpa_passphrase",
-    "keyword@nmcli,iwconfig,iw,wpa_cli,ipmitool,mysqladmin,mariadb-admin",
+    "keyword@nmcli,iwconfig,iw,wpa_cli,mysqladmin,mariadb-admin",
+    "positional:4@ipmitool lan", "keep:-f@ipmitool",
     "value:-p@az login,ibmcloud login,fly,pihole",
     "value:aws_secret_access_key@aws", "value:aws_session_token@aws",
     "value:--value@aws ssm,az keyvault", "value:--body@gh secret",
@@ -129,8 +138,8 @@ static const char *const builtin_rules[] = {
     "keep:-pass@ffmpeg",
     "stdin@chpasswd,chgpasswd,sudo -S,passwd --stdin,smbpasswd -s,"
     "docker login,podman login,helm registry,cryptsetup,vault login,"
-    "gh auth,kinit,adcli,vncpasswd,htpasswd -i,ldappasswd -T,"
-    "openssl passwd,mkpasswd --stdin,realm join,net ads",
+    "gh auth,kinit,adcli,vncpasswd,htpasswd -i,ldappasswd -T,passwd,"
+    "smbpasswd,openssl passwd,mkpasswd --stdin,realm join,net ads",
     NULL
 };
 

@@ -62,7 +62,7 @@ static const char not_secret[] =
 
 /* Segments that say so only whole: "pw" ends many words. */
 static const char secret_words[] =
-    "pwd\0pw\0psk\0sas\0";
+    "pwd\0pw\0psk\0sas\0otp\0";
 
 /* KEY is a secret after these: api_key, access-key, privateKey... */
 static const char key_owners[] =
@@ -527,4 +527,18 @@ unsigned redact_credential_values(const char *text, size_t len)
             memcmp(text, key, prefix) == 0)
             return 1;
     return redact_secret_name(text, len) ? 1 : 0;
+}
+
+bool redact_not_a_login(const char *name, size_t len)
+{
+    static const char programs[] =
+        "journalctl\0systemctl\0loginctl\0docker\0podman\0nerdctl\0"
+        "ps\0top\0htop\0atop\0iotop\0pgrep\0pkill\0pidstat\0lsof\0"
+        "strace\0ltrace\0perf\0renice\0crontab\0gdb\0prlimit\0pmap\0"
+        "kill\0killall\0setpriv\0ss\0netstat\0fuser\0nsenter\0";
+
+    FOR_EACH_WORD(program, programs)
+        if (strlen(program) == len && memcmp(program, name, len) == 0)
+            return true;
+    return false;
 }

@@ -57,6 +57,11 @@ void redact_find_urls(const char *w, size_t len, const struct redact_finder *f);
  * CMD, nsenter ... -- CMD). */
 bool redact_runs_after_dashes(const char *name, size_t len);
 
+/* Programs whose -u and -p are no user and password: a unit and a
+ * priority (journalctl), a user and a port mapping (docker run), a user
+ * and a PID (ps, top, lsof ...). */
+bool redact_not_a_login(const char *name, size_t len);
+
 /* How many values follow a config key that names a credential (1:
  * npmAuthToken; 2, user and password: http-basic.HOST), 0 for others. */
 unsigned redact_credential_values(const char *text, size_t len);
