@@ -53,9 +53,10 @@ struct config_sources {
 };
 
 #define CACHE_MAGIC "EXECLOG\x1a"
-#define CACHE_VERSION 4   /* 2: Fletcher checksum; 3: user names;
+#define CACHE_VERSION 5   /* 2: Fletcher checksum; 3: user names;
                              4: %{setuid}, %{interactive} shift
-                             placeholder indices */
+                             placeholder indices; 5: %{time}, %{boot_id},
+                             %{exec_id} and others shift them again */
 
 struct cache_header {
     char magic[8];

@@ -65,15 +65,26 @@ struct exec_event {
     long time_nsec;
     /* Asked of the kernel once per event: the text line, the filters and
      * the structured fields all use them. */
-    bool uid_known, pid_known, name_known;
+    bool uid_known, pid_known, ppid_known, name_known;
     uid_t uid, euid;
-    pid_t self;
+    pid_t self, ppid;
     uid_t named_uid;
     int name_length;              /* -ENOENT: not in /etc/passwd */
     /* The cache's copy of /etc/passwd (NULL: none), and whether the file
      * is still the one it was made from (asked once per event). */
     const struct user_table *users;
     bool passwd_checked, passwd_current;
+    /* /proc/PID/stat of the process that runs the program ([0]) and of
+     * its parent ([1]), read once per event: the exec ids, the terminal
+     * and the parent's name share each read.  stat_error[i] 0 and
+     * !stat_known[i]: not read yet. */
+    bool stat_known[2];
+    int stat_error[2];
+    struct proc_stat stat[2];
+    /* Set by a placeholder rendered for a structured field (RENDER_RAW)
+     * that has no value, so that the field is left out rather than
+     * carry a "(none)". */
+    bool gap;
     /* Last: valid only while name_known, so a new event need not clear
      * it (event_start). */
     char name[64];
@@ -105,11 +116,23 @@ size_t event_argc(const struct exec_event *ev);
 int event_cwd(struct exec_event *ev, const char **out);
 int event_tty(struct exec_event *ev, const char **out);
 
+/* /proc/PID/stat of the process that runs the program (parent false: a
+ * spawned child, or this process) or of its parent (this process, or our
+ * parent), read at the first call for the event.  0 and *st, or -errno. */
+int event_stat(struct exec_event *ev, bool parent, const struct proc_stat **st);
+
+/* The pid whose stat event_stat(ev, parent) reads; 0 for this process. */
+pid_t event_stat_pid(struct exec_event *ev, bool parent);
+
 /* Whether a person is at the command: stdin and stderr are both the
  * controlling terminal (how ECS defines process.interactive).  1 or 0, or
  * -errno when it cannot be told (no /proc).  A spawned child's are
  * taken to be ours. */
-int event_interactive(void);
+int event_interactive(struct exec_event *ev);
+
+/* Our controlling terminal as tty_nr encodes it (0: none), from our own
+ * stat (a spawned child's is taken to be ours).  0 or -errno. */
+int event_tty_nr(struct exec_event *ev, uint32_t *tty_nr);
 
 /* The event's wall-clock time (UTC seconds and nanoseconds), read at the
  * first call and kept in ev.  0 or -errno. */
@@ -136,7 +159,7 @@ size_t path_longest_entry(const char *path, size_t path_len);
 
 /* The command name (comm) of the parent of the process that runs the
  * program: for a spawned child that is us.  cap >= 16.  0 or -errno. */
-int event_parent_comm(const struct exec_event *ev, char *comm, size_t cap);
+int event_parent_comm(struct exec_event *ev, char *comm, size_t cap);
 
 /* The host name as the caller sees it (its UTS namespace), in the work
  * buffer.  Returns its length or -errno. */

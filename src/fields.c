@@ -41,8 +41,6 @@ static void visit_argument(struct exec_event *ev, size_t i, char *scratch,
 size_t fields_visit(struct exec_event *ev, char *scratch, size_t size,
                     field_visitor *visit, void *ctx)
 {
-    size_t argc = event_argc(ev), shown;
-
     struct field_key key;
 
     for (unsigned i = 0; (key.name = datasource_name(i)) != NULL; i++) {
@@ -53,12 +51,23 @@ size_t fields_visit(struct exec_event *ev, char *scratch, size_t size,
         if (key.field == NULL)
             continue;
         textbuf_init(&tb, scratch, size);
+        ev->gap = false;
         datasource_render(i, ev, NULL, 0,
                           mode == FIELD_QUOTED ? RENDER_QUOTED : RENDER_RAW,
                           &tb);
-        visit(ctx, &key, tb.data, tb.len, is_number(tb.data, tb.len));
+        if (!ev->gap)
+            visit(ctx, &key, tb.data, tb.len,
+                  mode == FIELD_BOOL || is_number(tb.data, tb.len));
     }
-    shown = argc < FIELDS_MAX_ARGV ? argc : FIELDS_MAX_ARGV;
+    return fields_visit_argv(ev, scratch, size, visit, ctx);
+}
+
+size_t fields_visit_argv(struct exec_event *ev, char *scratch, size_t size,
+                         field_visitor *visit, void *ctx)
+{
+    size_t argc = event_argc(ev),
+           shown = argc < FIELDS_MAX_ARGV ? argc : FIELDS_MAX_ARGV;
+
     for (size_t i = 0; i < shown; i++)
         visit_argument(ev, i, scratch, size, visit, ctx);
     return argc - shown;

@@ -121,12 +121,13 @@ static const char *stat_fields(pid_t pid, char *buf, size_t size,
     return *close + 2;
 }
 
-/* The index-th number after the state letter (0: ppid, 3: tty_nr). */
-static int stat_number(const char *fields, int index, long *out)
+/* The index-th number after the state letter (0: ppid, 3: tty_nr,
+ * 18: starttime). */
+static int stat_number(const char *fields, int index, uint64_t *out)
 {
     const char *p = fields + 2;
-    int sign = 1;
-    long v = 0;
+    uint64_t v = 0;
+    bool negative;
 
     for (; index > 0; index--) {
         p = strchr(p, ' ');
@@ -134,47 +135,36 @@ static int stat_number(const char *fields, int index, long *out)
             return -EIO;
         p++;
     }
-    if (*p == '-') {
-        sign = -1;
-        p++;
-    }
+    /* tty_nr is printed signed: a minor above 2^19 sets its top bit. */
+    negative = *p == '-';
+    p += negative;
     if (*p < '0' || *p > '9')
         return -EIO;
     while (*p >= '0' && *p <= '9')
-        v = v * 10 + (*p++ - '0');
-    *out = sign * v;
+        v = v * 10 + (uint64_t)(*p++ - '0');
+    *out = negative ? -v : v;
     return 0;
 }
 
-int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap)
+int proc_stat_of(pid_t pid, struct proc_stat *st)
 {
     char buf[512];
     const char *open, *close, *fields = stat_fields(pid, buf, sizeof(buf),
                                                     &open, &close);
     size_t name_len;
-    long v;
+    uint64_t ppid, tty;
 
-    if (fields == NULL || stat_number(fields, 0, &v) < 0)
+    if (fields == NULL || stat_number(fields, 0, &ppid) < 0 ||
+        stat_number(fields, 3, &tty) < 0 ||
+        stat_number(fields, 18, &st->start_time) < 0)
         return -EIO;
     name_len = (size_t)(close - open - 1);
-    if (name_len >= cap)
-        name_len = cap - 1;
-    memcpy(comm, open + 1, name_len);
-    comm[name_len] = '\0';
-    *ppid = (pid_t)v;
-    return 0;
-}
-
-int proc_self_tty(uint32_t *tty_nr)
-{
-    char buf[512];
-    const char *open, *close, *fields = stat_fields(0, buf, sizeof(buf),
-                                                    &open, &close);
-    long v;
-
-    if (fields == NULL || stat_number(fields, 3, &v) < 0)
-        return -EIO;
-    *tty_nr = (uint32_t)v;
+    if (name_len >= sizeof(st->comm))
+        name_len = sizeof(st->comm) - 1;
+    memcpy(st->comm, open + 1, name_len);
+    st->comm[name_len] = '\0';
+    st->ppid = (pid_t)ppid;
+    st->tty_nr = (uint32_t)tty;
     return 0;
 }
 
