@@ -27,7 +27,7 @@
 #define MAX_SEND_TIMEOUT_MS 10000
 #define MAX_REPEAT_WINDOW 3600
 
-enum output_format { OUTPUT_FORMAT_TEXT, OUTPUT_FORMAT_JSON };
+enum output_format { OUTPUT_FORMAT_TEXT, OUTPUT_FORMAT_JSON, OUTPUT_FORMAT_ECS };
 
 struct config {
     struct format format;

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 
 #include "builtin.h"
+#include "ecs.h"
 #include "fields.h"
 #include "quote.h"
 #include "repeat.h"
@@ -367,7 +368,7 @@ static void send_repeats(const struct config *cfg, struct workspace *ws,
                                 .repeated = ws->due->count };
 
     textbuf_init(&out, ws->summary, REPEAT_SUMMARY_SIZE);
-    repeat_render(ws->due, cfg->output_format == OUTPUT_FORMAT_JSON, &out);
+    repeat_render(ws->due, cfg->output_format != OUTPUT_FORMAT_TEXT, &out);
     m.text = out.data;
     m.len = out.len;
     if (output_send(&cfg->output, &m) < 0 &&
@@ -392,10 +393,11 @@ static int deliver(struct workspace *ws, const struct config *cfg,
     pipeline_render(cfg, ev, exec_errno, &line);
     m.text = line.data;
     m.len = line.len;
-    if (cfg->output_format == OUTPUT_FORMAT_JSON) {
+    if (cfg->output_format != OUTPUT_FORMAT_TEXT) {
         textbuf_init(&json, ws->json, ws->json_size);
-        json_event(ev, line.data, line.len, ws->scratch,
-                   output_value_size(ws->scratch_size), &json);
+        (cfg->output_format == OUTPUT_FORMAT_ECS ? ecs_event : json_event)(
+            ev, line.data, line.len, ws->scratch,
+            output_value_size(ws->scratch_size), &json);
         m.text = json.data;
         m.len = json.len;
     }
