@@ -199,8 +199,8 @@ static const struct key table[] = {
              "all" },
     { .name = "output", .type = KEY_TEXT, .default_text = "devlog",
       .compile = compile_output, .at = SOURCE_AT(output),
-      .doc = "Where lines go: devlog, journald, socket:PATH, file:PATH, "
-             "stdout, stderr or devnull" },
+      .doc = "Where lines go: devlog, journald[:PATH], socket:PATH, "
+             "file:PATH, stdout, stderr or devnull" },
     { .name = "output_format", .type = KEY_WORD, .default_text = "text",
       .compile = compile_output_format, .print = print_output_format,
       .doc = "text (the message_format line), json (one object per "

@@ -116,6 +116,13 @@ START_TEST(unknown_output_is_refused)
     ck_assert_int_eq(output_select(&oc, "file", NULL), -EINVAL);
     ck_assert_int_eq(output_select(&oc, "file", "relative"), -EINVAL);
     ck_assert_int_eq(output_select(&oc, "devlog", "/x"), -EINVAL);
+    /* journald's path is optional: a namespace's socket. */
+    ck_assert_int_eq(output_select(&oc, "journald", "relative"), -EINVAL);
+    ck_assert_int_eq(output_select(&oc, "journald",
+                                   "/run/systemd/journal.execlog/socket"), 0);
+    ck_assert_str_eq(oc.path, "/run/systemd/journal.execlog/socket");
+    ck_assert_int_eq(output_select(&oc, "journald", NULL), 0);
+    ck_assert_str_eq(oc.path, "/run/systemd/journal/socket");
     oc.output = 999;
     ck_assert_int_eq(send_text("x", 1), -EINVAL);
 }
