@@ -155,7 +155,7 @@ static void ds_loginuid(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
     uid_t uid;
-    int r = proc_loginuid(&uid);
+    int r = event_loginuid(ev, &uid);
 
     if (r == 0)
         textbuf_put_u64(out, uid);
@@ -167,7 +167,7 @@ static void ds_login(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
     uid_t uid;
-    int r = proc_loginuid(&uid);
+    int r = event_loginuid(ev, &uid);
 
     if (r == 0)
         put_user(ev, mode, out, uid);
@@ -536,12 +536,22 @@ static const struct datasource datasources[] = {
 
 int datasource_find(const char *name, size_t len)
 {
-    /* The first byte rules out nearly every entry without a call. */
-    for (size_t i = 0; i < DATASOURCE_COUNT; i++)
-        if (len > 0 && datasources[i].name[0] == name[0] &&
-            strncmp(datasources[i].name, name, len) == 0 &&
-            datasources[i].name[len] == '\0')
-            return (int)i;
+    size_t low = 0, high = DATASOURCE_COUNT;
+
+    /* The table is sorted by name (see above): a binary search, which
+     * the ECS document runs for each of its members. */
+    while (low < high) {
+        size_t mid = (low + high) / 2;
+        const char *entry = datasources[mid].name;
+        int c = strncmp(entry, name, len);
+
+        if (c == 0 && entry[len] == '\0')
+            return (int)mid;
+        if (c < 0)
+            low = mid + 1;
+        else
+            high = mid;
+    }
     return -ENOENT;
 }
 

@@ -22,37 +22,39 @@ enum ecs_kind {
  * how it is written.  Arrays, not pointers: no load-time relocation. */
 struct ecs_member {
     char before[56];
+    uint8_t before_len;
     char source[16];
     uint8_t kind;        /* enum ecs_kind */
 };
 
+#define MEMBER(before, source, kind) { before, sizeof(before) - 1, source, kind }
+
 static const struct ecs_member members[] = {
-    { "{\"@timestamp\":", "time", ECS_STRING },
-    { ",\"message\":", "", ECS_MESSAGE },
-    { ",\"ecs\":{\"version\":\"" ECS_VERSION "\"}", "", ECS_LITERAL },
-    { ",\"event\":{\"kind\":\"event\",\"category\":[\"process\"],", "",
-      ECS_LITERAL },
-    { "\"type\":[\"start\"],\"action\":\"exec\"}", "", ECS_LITERAL },
-    { ",\"process\":{\"executable\":", "exe", ECS_STRING },
-    { ",\"args\":", "", ECS_ARGS },
-    { ",\"command_line\":", "cmdline", ECS_QUOTED },
-    { ",\"working_directory\":", "cwd", ECS_STRING },
-    { ",\"pid\":", "pid", ECS_BARE },
-    { ",\"entity_id\":", "exec_id", ECS_STRING },
-    { ",\"interactive\":", "interactive", ECS_BARE },
-    { ",\"tty\":", "", ECS_TTY },
-    { ",\"parent\":{\"pid\":", "ppid", ECS_BARE },
-    { ",\"entity_id\":", "parent_exec_id", ECS_STRING },
-    { ",\"name\":", "parent_comm", ECS_STRING },
-    { "}},\"user\":{\"id\":", "uid", ECS_STRING },
-    { ",\"name\":", "username", ECS_STRING },
-    { ",\"effective\":{\"id\":", "euid", ECS_STRING },
-    { ",\"name\":", "eusername", ECS_STRING },
-    { "},\"audit\":{\"id\":", "loginuid", ECS_STRING },
-    { ",\"name\":", "login", ECS_STRING },
-    { "}},\"host\":{\"hostname\":", "hostname", ECS_STRING },
-    { ",\"boot\":{\"id\":", "boot_id", ECS_STRING },
-    { "}}", "", ECS_LITERAL },
+    MEMBER("{\"@timestamp\":", "time", ECS_STRING),
+    MEMBER(",\"message\":", "", ECS_MESSAGE),
+    MEMBER(",\"ecs\":{\"version\":\"" ECS_VERSION "\"}", "", ECS_LITERAL),
+    MEMBER(",\"event\":{\"kind\":\"event\",\"category\":[\"process\"],", "", ECS_LITERAL),
+    MEMBER("\"type\":[\"start\"],\"action\":\"exec\"}", "", ECS_LITERAL),
+    MEMBER(",\"process\":{\"executable\":", "exe", ECS_STRING),
+    MEMBER(",\"args\":", "", ECS_ARGS),
+    MEMBER(",\"command_line\":", "cmdline", ECS_QUOTED),
+    MEMBER(",\"working_directory\":", "cwd", ECS_STRING),
+    MEMBER(",\"pid\":", "pid", ECS_BARE),
+    MEMBER(",\"entity_id\":", "exec_id", ECS_STRING),
+    MEMBER(",\"interactive\":", "interactive", ECS_BARE),
+    MEMBER(",\"tty\":", "", ECS_TTY),
+    MEMBER(",\"parent\":{\"pid\":", "ppid", ECS_BARE),
+    MEMBER(",\"entity_id\":", "parent_exec_id", ECS_STRING),
+    MEMBER(",\"name\":", "parent_comm", ECS_STRING),
+    MEMBER("}},\"user\":{\"id\":", "uid", ECS_STRING),
+    MEMBER(",\"name\":", "username", ECS_STRING),
+    MEMBER(",\"effective\":{\"id\":", "euid", ECS_STRING),
+    MEMBER(",\"name\":", "eusername", ECS_STRING),
+    MEMBER("},\"audit\":{\"id\":", "loginuid", ECS_STRING),
+    MEMBER(",\"name\":", "login", ECS_STRING),
+    MEMBER("}},\"host\":{\"hostname\":", "hostname", ECS_STRING),
+    MEMBER(",\"boot\":{\"id\":", "boot_id", ECS_STRING),
+    MEMBER("}}", "", ECS_LITERAL),
 };
 
 #define MEMBER_COUNT (sizeof(members) / sizeof(members[0]))
@@ -150,15 +152,15 @@ void ecs_event(struct exec_event *ev, const char *line, size_t line_len,
      * that the text still to come leaves, and a value that does not fit
      * is rolled back and written as null. */
     for (size_t i = 0; i < MEMBER_COUNT; i++)
-        skeleton += strlen(members[i].before) +
+        skeleton += members[i].before_len +
                     (members[i].kind != ECS_LITERAL ? NULL_ROOM : 0);
     for (size_t i = 0; i < MEMBER_COUNT; i++) {
         const struct ecs_member *m = &members[i];
         struct textbuf_mark mark;
         bool present;
 
-        skeleton -= strlen(m->before);
-        textbuf_puts(out, m->before);
+        skeleton -= m->before_len;
+        textbuf_put(out, m->before, m->before_len);
         if (m->kind == ECS_LITERAL)
             continue;
         textbuf_reserve(out, skeleton);

@@ -16,12 +16,13 @@
 #include "textbuf.h"
 
 void event_start(struct exec_event *ev, const struct exec_call *call,
-                 const char *exe, char *work)
+                 const char *exe, char *work, char *cgroup_cache)
 {
     memset(ev, 0, offsetof(struct exec_event, name));
     ev->call = *call;
     ev->exe = exe;
     ev->work = work;
+    ev->cgroup_cache = cgroup_cache;
 }
 
 static pid_t self_pid(struct exec_event *ev)
@@ -416,22 +417,39 @@ int env_lookup(char *const *envp, const char *name, size_t len,
     return -ENOENT;
 }
 
+int event_loginuid(struct exec_event *ev, uid_t *uid)
+{
+    if (!ev->loginuid_known) {
+        ev->loginuid_error = proc_loginuid(&ev->loginuid);
+        ev->loginuid_known = true;
+    }
+    *uid = ev->loginuid;
+    return ev->loginuid_error;
+}
+
 int event_cgroup(struct exec_event *ev, const char **out)
 {
     char path[PROC_PATH_SIZE];
+    char *buf = ev->cgroup_cache != NULL ? ev->cgroup_cache : ev->work;
     int r = -ENOENT;
 
+    if (ev->cgroup_length != 0) {
+        *out = ev->cgroup_cache;
+        return ev->cgroup_length;
+    }
     /* A spawned child can have been placed elsewhere (CLONE_INTO_CGROUP);
      * once it is gone, it was ours. */
     if (ev->call.pid != 0) {
         proc_path(path, "/proc/", (uint64_t)ev->call.pid, "/cgroup");
-        r = cgroup_path_from(path, ev->work, EVENT_PATH_SIZE,
+        r = cgroup_path_from(path, buf, EVENT_PATH_SIZE,
                              ev->work + EVENT_PATH_SIZE, EVENT_IO_SIZE);
     }
     if (r < 0)
-        r = cgroup_path_from("/proc/self/cgroup", ev->work, EVENT_PATH_SIZE,
+        r = cgroup_path_from("/proc/self/cgroup", buf, EVENT_PATH_SIZE,
                              ev->work + EVENT_PATH_SIZE, EVENT_IO_SIZE);
+    if (r > 0 && ev->cgroup_cache != NULL)
+        ev->cgroup_length = r;
     if (r >= 0)
-        *out = ev->work;
+        *out = buf;
     return r;
 }

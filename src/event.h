@@ -76,23 +76,34 @@ struct exec_event {
     bool passwd_checked, passwd_current;
     /* /proc/PID/stat of the process that runs the program ([0]) and of
      * its parent ([1]), read once per event: the exec ids, the terminal
-     * and the parent's name share each read.  stat_error[i] 0 and
-     * !stat_known[i]: not read yet. */
+     * and the parent's name share each read (stat[], after name, is
+     * valid only while stat_known). */
     bool stat_known[2];
     int stat_error[2];
-    struct proc_stat stat[2];
+    /* The login uid (the text line, the JSON and the filters may each
+     * ask), read once per event. */
+    bool loginuid_known;
+    int loginuid_error;
+    uid_t loginuid;
+    /* Where event_cgroup keeps the cgroup path for the rest of the event
+     * (EVENT_PATH_SIZE bytes; NULL: none, read it each time into the
+     * work buffer): cgroup and systemd_unit are both fields. */
+    char *cgroup_cache;
+    int cgroup_length;            /* 0: not read yet */
     /* Set by a placeholder rendered for a structured field (RENDER_RAW)
      * that has no value, so that the field is left out rather than
      * carry a "(none)". */
     bool gap;
-    /* Last: valid only while name_known, so a new event need not clear
-     * it (event_start). */
+    /* Last: valid only while name_known and stat_known, so a new event
+     * need not clear them (event_start). */
     char name[64];
+    struct proc_stat stat[2];
 };
 
-/* Starts the event of call in place: every lazy lookup forgotten. */
+/* Starts the event of call in place: every lazy lookup forgotten; work
+ * is EVENT_WORK_SIZE bytes, cgroup_cache EVENT_PATH_SIZE (or NULL). */
 void event_start(struct exec_event *ev, const struct exec_call *call,
-                 const char *exe, char *work);
+                 const char *exe, char *work, char *cgroup_cache);
 
 /* Room for a path (PATH_MAX) plus a read buffer for /etc/passwd. */
 #define EVENT_PATH_SIZE 4096
@@ -175,8 +186,12 @@ int event_env(const struct exec_event *ev, const char *name, size_t len,
 int env_lookup(char *const *envp, const char *name, size_t len,
                const char **value);
 
+/* The login uid of the process (0 and *uid; -ESRCH: none, as
+ * proc_loginuid), read at the first call for the event. */
+int event_loginuid(struct exec_event *ev, uid_t *uid);
+
 /* The cgroup path of the process that runs the program, in the work
- * buffer: the cgroup v2 ("0::") path, or on hosts where systemd manages
+ * buffer or ev->cgroup_cache: the cgroup v2 ("0::") path, or on hosts where systemd manages
  * only the v1 "name=systemd" hierarchy, that one.  Returns its length,
  * -ENOENT when there is neither, or -errno. */
 int event_cgroup(struct exec_event *ev, const char **out);

@@ -36,7 +36,7 @@ enum workspace_source { WS_KEPT, WS_OWN, WS_EMERGENCY };
 struct workspace {
     struct exec_event *event;
     struct config *config;      /* room to read the cache into; NULL: none */
-    char *work, *candidate, *message, *json, *scratch;
+    char *work, *cgroup, *candidate, *message, *json, *scratch;
     size_t message_size, json_size, scratch_size;
     /* A repeat count to send and its line; NULL: no room, no counting. */
     struct repeat_summary *due;
@@ -50,6 +50,7 @@ struct mapped_area {
     char summary[REPEAT_SUMMARY_SIZE];
     struct config config;
     char work[EVENT_WORK_SIZE];
+    char cgroup[EVENT_PATH_SIZE];
     char candidate[CANDIDATE_SIZE];
     char message[MAX_MESSAGE_LENGTH];
     char json[JSON_MAX];
@@ -60,6 +61,7 @@ struct mapped_area {
 static struct {
     struct exec_event event;
     char work[EVENT_WORK_SIZE];
+    char cgroup[EVENT_PATH_SIZE];
     char candidate[CANDIDATE_SIZE];
     char message[2048];
     char json[4096];
@@ -70,6 +72,7 @@ static unsigned emergency_busy = 0;
 #define WORKSPACE_IN(area, cfg, from, due_, summary_)                       \
     ((struct workspace){                                                    \
         .event = &(area)->event, .config = (cfg), .work = (area)->work,     \
+        .cgroup = (area)->cgroup,                                           \
         .candidate = (area)->candidate, .message = (area)->message,         \
         .json = (area)->json, .scratch = (area)->scratch,                   \
         .message_size = sizeof((area)->message),                            \
@@ -473,7 +476,7 @@ static int log_in(struct workspace *ws, const struct exec_call *call,
     bool held;
     int r, status;
 
-    event_start(ev, call, exe, ws->work);
+    event_start(ev, call, exe, ws->work, ws->cgroup);
     cfg = config_for_event(EXECLOG_CACHE_PATH, ws->config, &held, &why,
                            &status);
     if (status < 0)
