@@ -71,15 +71,71 @@ int identity_boot_id(struct exec_event *ev, const char **out)
     return r < 0 ? r : BOOT_ID_LENGTH;
 }
 
+/* A process's start time, kept with its pid by the first that reads its
+ * own, and never changed after (the state word as for the boot id, but
+ * written once): a process that spawns again needs no /proc for its own
+ * id, and a fork child finds its parent's here (the pid says whose) when
+ * the parent had read it.  A vfork child may take the place first; the
+ * parent then reads its own each time, as without it. */
+static struct {
+    pid_t pid;
+    uint64_t start;
+} kept_self = { 0, 0 };
+static unsigned kept_self_state = 0;
+
+static bool kept_start(pid_t pid, uint64_t *start)
+{
+    if (__atomic_load_n(&kept_self_state, __ATOMIC_ACQUIRE) != 2 ||
+        kept_self.pid != pid)
+        return false;
+    *start = kept_self.start;
+    return true;
+}
+
+static void keep_start(pid_t pid, uint64_t start)
+{
+    unsigned state = 0;
+
+    if (!__atomic_compare_exchange_n(&kept_self_state, &state, 1, false,
+                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return;
+    kept_self.pid = pid;
+    kept_self.start = start;
+    __atomic_store_n(&kept_self_state, 2, __ATOMIC_RELEASE);
+}
+
+/* The start time of the runner or its parent (pid), from the kept one
+ * or /proc/PID/stat. */
+static int start_time(struct exec_event *ev, bool parent, pid_t pid,
+                      uint64_t *start)
+{
+    const struct proc_stat *st;
+    int r;
+
+    if (kept_start(pid, start))
+        return 0;
+    r = event_stat(ev, parent, &st);
+    if (r < 0)
+        return r;
+    *start = st->start_time;
+    if (event_stat_pid(ev, parent) == 0)
+        keep_start(pid, *start);
+    return 0;
+}
+
 /* "BOOT-PID-START" of the runner or its parent, into the work buffer. */
 static int exec_id(struct exec_event *ev, bool parent, const char **out)
 {
-    const struct proc_stat *st;
+    pid_t pid = parent ? event_ppid(ev) : event_pid(ev);
     const char *boot;
     char hex[32];
     struct textbuf tb;
-    int r = event_stat(ev, parent, &st);
+    uint64_t start;
+    int r;
 
+    if (pid <= 0)
+        return -ESRCH;
+    r = start_time(ev, parent, pid, &start);
     if (r < 0)
         return r;
     r = identity_boot_id(ev, &boot);
@@ -92,9 +148,9 @@ static int exec_id(struct exec_event *ev, bool parent, const char **out)
     textbuf_init(&tb, ev->work, EVENT_PATH_SIZE);
     textbuf_put(&tb, hex, sizeof(hex));
     textbuf_putc(&tb, '-');
-    textbuf_put_i64(&tb, parent ? event_ppid(ev) : event_pid(ev));
+    textbuf_put_i64(&tb, pid);
     textbuf_putc(&tb, '-');
-    textbuf_put_u64(&tb, st->start_time);
+    textbuf_put_u64(&tb, start);
     *out = tb.data;
     return (int)tb.len;
 }

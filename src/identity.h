@@ -23,7 +23,9 @@
  * process and kept (a fork child inherits it; the boot is the same). */
 int identity_boot_id(struct exec_event *ev, const char **out);
 
-/* The exec id of the process that runs the program. */
+/* The exec id of the process that runs the program.  A process keeps
+ * its own start time once read, so a process that spawns again reads only
+ * the child's stat, and its fork children find their parent's. */
 int identity_exec_id(struct exec_event *ev, const char **out);
 
 /* The exec id of its parent; -ESRCH when the parent is outside our pid

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -138,6 +139,30 @@ START_TEST(exec_ids_name_the_process_and_its_parent)
     snprintf(want, sizeof(want), "%s-%d-%llu", hex, (int)getppid(), start);
     ev = sample();
     ck_assert_str_eq(render("parent_exec_id", &ev), want);
+}
+END_TEST
+
+/* A fork child's parent_exec_id is the exec_id its parent gave, whether
+ * the child reads the parent's stat or finds the start time the parent
+ * kept. */
+START_TEST(a_fork_childs_parent_exec_id_is_the_parents_exec_id)
+{
+    struct exec_event ev = sample();
+    char parent_id[80];
+    int status;
+    pid_t child;
+
+    snprintf(parent_id, sizeof(parent_id), "%s", render("exec_id", &ev));
+    child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        struct exec_event cev = sample();
+
+        _exit(strcmp(render("parent_exec_id", &cev), parent_id) != 0 ||
+              strcmp(render("exec_id", &cev), parent_id) == 0);
+    }
+    ck_assert_int_eq(waitpid(child, &status, 0), child);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 END_TEST
 
@@ -860,6 +885,7 @@ Suite *datasources_suite(void)
     tcase_add_test(tc, datetime_format_errors_point_at_the_percent);
     tcase_add_test(tc, env_reads_the_new_programs_environment);
     tcase_add_test(tc, exec_ids_name_the_process_and_its_parent);
+    tcase_add_test(tc, a_fork_childs_parent_exec_id_is_the_parents_exec_id);
     tcase_add_test(tc, raw_render_marks_a_gap_instead_of_none);
     tcase_add_test(tc, time_is_rfc3339_with_microseconds);
     suite_add_tcase(s, tc);
