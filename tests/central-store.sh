@@ -33,6 +33,7 @@ for mod in omrelp imrelp ompgsql; do
     [ -f "$rsmod/$mod.so" ] || skip "rsyslog module $mod not installed (apt-get install rsyslog-relp rsyslog-pgsql)"
 done
 id postgres >/dev/null 2>&1 || skip "no postgres account (apt-get install postgresql-15)"
+[ -e /proc/self/loginuid ] || skip "no /proc/self/loginuid (a kernel without audit): no login users to ask about"
 need_etc_cache
 work_dir /tmp/execlog-central.XXXXXX 0
 
