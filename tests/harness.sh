@@ -1,5 +1,6 @@
 # Shared by the integration scripts (prime-directive.sh, stress.sh,
-# security.sh, config.sh, outputs.sh, rsyslog.sh, cli.sh); sourced, not run.
+# security.sh, config.sh, outputs.sh, rsyslog.sh, cli.sh, events.sh,
+# central-store.sh, journal-upload.sh); sourced, not run.
 #
 # Gives: the build's paths as make check sets them (builddir, top_srcdir,
 # EXECLOG_LIB), as LIB, CLI, SIGEXEC, SANDBOX; CACHE_PATH, the cache this
