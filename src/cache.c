@@ -24,7 +24,7 @@ int config_validate(const struct config *cfg)
         cfg->max_message_length < MIN_MESSAGE_LENGTH ||
         cfg->max_message_length > MAX_MESSAGE_LENGTH ||
         cfg->repeat_window > MAX_REPEAT_WINDOW ||
-        cfg->output_format > OUTPUT_FORMAT_JSON || cfg->error_logging > 1)
+        cfg->output_format > OUTPUT_FORMAT_ECS || cfg->error_logging > 1)
         return -EINVAL;
     return 0;
 }

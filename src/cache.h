@@ -27,7 +27,7 @@
 #define MAX_SEND_TIMEOUT_MS 10000
 #define MAX_REPEAT_WINDOW 3600
 
-enum output_format { OUTPUT_FORMAT_TEXT, OUTPUT_FORMAT_JSON };
+enum output_format { OUTPUT_FORMAT_TEXT, OUTPUT_FORMAT_JSON, OUTPUT_FORMAT_ECS };
 
 struct config {
     struct format format;
@@ -53,9 +53,11 @@ struct config_sources {
 };
 
 #define CACHE_MAGIC "EXECLOG\x1a"
-#define CACHE_VERSION 5   /* 2: Fletcher checksum; 3: user names;
+#define CACHE_VERSION 6   /* 2: Fletcher checksum; 3: user names;
                              4: %{setuid}, %{interactive} shift
-                             placeholder indices; 5: redaction tables */
+                             placeholder indices; 6: %{time}, %{boot_id},
+                             %{exec_id} and others shift them again, and
+                             redaction tables */
 
 struct cache_header {
     char magic[8];

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "datasources.h"
+#include "identity.h"
 #include "quote.h"
 #include "redact.h"
 #include "sys.h"
@@ -16,6 +17,17 @@
 #define UNKNOWN "(unknown)"
 #define NONE "(none)"
 #define UNSET "(unset)"
+
+/* A fact that cannot be had: the text line shows why, a structured field
+ * is left out. */
+static void put_gap(struct exec_event *ev, enum render_mode mode,
+                    struct textbuf *out, const char *why)
+{
+    if (mode == RENDER_RAW)
+        ev->gap = true;
+    else
+        textbuf_puts(out, why);
+}
 
 static void put_word(struct exec_event *ev, enum render_mode mode,
                      struct textbuf *out, const char *s, size_t len)
@@ -37,6 +49,37 @@ static void put_user(struct exec_event *ev, enum render_mode mode,
     else
         textbuf_put_u64(out, uid);
 }
+
+/* A placeholder that is one word from a lookup of event.h's shape (its
+ * length and *value, or -errno when there is none). */
+static void put_lookup(struct exec_event *ev, enum render_mode mode,
+                       struct textbuf *out,
+                       int (*lookup)(struct exec_event *, const char **))
+{
+    const char *value;
+    int n = lookup(ev, &value);
+
+    if (n < 0)
+        put_gap(ev, mode, out, n == -ESRCH ? NONE : UNKNOWN);
+    else
+        put_word(ev, mode, out, value, (size_t)n);
+}
+
+#define WORD_SOURCE(ds, lookup)                                            \
+    static void ds(struct exec_event *ev, const char *arg, size_t len,     \
+                   enum render_mode mode, struct textbuf *out)             \
+    {                                                                      \
+        put_lookup(ev, mode, out, lookup);                                 \
+    }
+
+WORD_SOURCE(ds_boot_id, identity_boot_id)
+WORD_SOURCE(ds_cgroup, event_cgroup)
+WORD_SOURCE(ds_cwd, event_cwd)
+WORD_SOURCE(ds_exe, event_exe)
+WORD_SOURCE(ds_exec_id, identity_exec_id)
+WORD_SOURCE(ds_hostname, event_hostname)
+WORD_SOURCE(ds_parent_exe, identity_parent_exe)
+WORD_SOURCE(ds_parent_exec_id, identity_parent_exec_id)
 
 static void ds_cmdline(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
@@ -67,28 +110,14 @@ static void ds_exec_call(struct exec_event *ev, const char *arg, size_t len,
     textbuf_puts(out, entry_points[ev->call.entry].name);
 }
 
-static void ds_cwd(struct exec_event *ev, const char *arg, size_t len,
-                      enum render_mode mode, struct textbuf *out)
-{
-    const char *cwd;
-    int n = event_cwd(ev, &cwd);
-
-    if (n < 0)
-        textbuf_puts(out, UNKNOWN);
-    else
-        put_word(ev, mode, out, cwd, (size_t)n);
-}
-
 static void ds_tty(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
     const char *tty;
     int n = event_tty(ev, &tty);
 
-    if (n == -ENOTTY)
-        textbuf_puts(out, NONE);
-    else if (n < 0)
-        textbuf_puts(out, UNKNOWN);
+    if (n < 0)
+        put_gap(ev, mode, out, n == -ENOTTY ? NONE : UNKNOWN);
     else
         put_word(ev, mode, out, tty, (size_t)n);
 }
@@ -127,24 +156,24 @@ static void ds_loginuid(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
     uid_t uid;
-    int r = proc_loginuid(&uid);
+    int r = event_loginuid(ev, &uid);
 
     if (r == 0)
         textbuf_put_u64(out, uid);
     else
-        textbuf_puts(out, r == -ESRCH ? NONE : UNKNOWN);
+        put_gap(ev, mode, out, r == -ESRCH ? NONE : UNKNOWN);
 }
 
 static void ds_login(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
     uid_t uid;
-    int r = proc_loginuid(&uid);
+    int r = event_loginuid(ev, &uid);
 
     if (r == 0)
         put_user(ev, mode, out, uid);
     else
-        textbuf_puts(out, r == -ESRCH ? NONE : UNKNOWN);
+        put_gap(ev, mode, out, r == -ESRCH ? NONE : UNKNOWN);
 }
 
 static void ds_pid(struct exec_event *ev, const char *arg, size_t len,
@@ -165,7 +194,7 @@ static void ds_sid(struct exec_event *ev, const char *arg, size_t len,
     pid_t sid = sys_getsid(ev->call.pid);
 
     if (sid < 0)
-        textbuf_puts(out, UNKNOWN);
+        put_gap(ev, mode, out, UNKNOWN);
     else
         textbuf_put_i64(out, sid);
 }
@@ -177,7 +206,7 @@ static void ds_comm(struct exec_event *ev, const char *arg, size_t len,
 
     /* prctl rather than /proc/self/comm: it works without /proc. */
     if (sys_comm(comm) < 0)
-        textbuf_puts(out, UNKNOWN);
+        put_gap(ev, mode, out, UNKNOWN);
     else
         put_word(ev, mode, out, comm, strlen(comm));
 }
@@ -205,18 +234,6 @@ static void ds_setuid(struct exec_event *ev, const char *arg, size_t len,
     put_user(ev, mode, out, euid);
 }
 
-static void ds_exe(struct exec_event *ev, const char *arg, size_t len,
-                      enum render_mode mode, struct textbuf *out)
-{
-    const char *exe;
-    int n = event_exe(ev, &exe);
-
-    if (n < 0)
-        textbuf_puts(out, UNKNOWN);
-    else
-        put_word(ev, mode, out, exe, (size_t)n);
-}
-
 static void ds_sessionid(struct exec_event *ev, const char *arg, size_t len,
                       enum render_mode mode, struct textbuf *out)
 {
@@ -226,7 +243,7 @@ static void ds_sessionid(struct exec_event *ev, const char *arg, size_t len,
     if (r == 0)
         textbuf_put_u64(out, id);
     else
-        textbuf_puts(out, r == -ESRCH ? NONE : UNKNOWN);
+        put_gap(ev, mode, out, r == -ESRCH ? NONE : UNKNOWN);
 }
 
 static void ds_tid(struct exec_event *ev, const char *arg, size_t len,
@@ -242,42 +259,21 @@ static void ds_rpname(struct exec_event *ev, const char *arg, size_t len,
     char comm[17];
 
     if (event_parent_comm(ev, comm, sizeof(comm)) < 0)
-        textbuf_puts(out, UNKNOWN);
+        put_gap(ev, mode, out, UNKNOWN);
     else
         put_word(ev, mode, out, comm, strlen(comm));
-}
-
-static void ds_hostname(struct exec_event *ev, const char *arg, size_t len,
-                      enum render_mode mode, struct textbuf *out)
-{
-    const char *name;
-    int n = event_hostname(ev, &name);
-
-    if (n < 0)
-        textbuf_puts(out, UNKNOWN);
-    else
-        put_word(ev, mode, out, name, (size_t)n);
-}
-
-static void ds_cgroup(struct exec_event *ev, const char *arg, size_t len,
-                      enum render_mode mode, struct textbuf *out)
-{
-    const char *path;
-    int n = event_cgroup(ev, &path);
-
-    if (n < 0)
-        textbuf_puts(out, UNKNOWN);
-    else
-        put_word(ev, mode, out, path, (size_t)n);
 }
 
 static void ds_interactive(struct exec_event *ev, const char *arg,
                            size_t len, enum render_mode mode,
                            struct textbuf *out)
 {
-    int r = event_interactive();
+    int r = event_interactive(ev);
 
-    textbuf_puts(out, r < 0 ? UNKNOWN : r ? "true" : "false");
+    if (r < 0)
+        put_gap(ev, mode, out, UNKNOWN);
+    else
+        textbuf_puts(out, r ? "true" : "false");
 }
 
 static void ds_systemd_unit(struct exec_event *ev, const char *arg,
@@ -288,12 +284,12 @@ static void ds_systemd_unit(struct exec_event *ev, const char *arg,
     int n = event_cgroup(ev, &path), u;
 
     if (n < 0) {
-        textbuf_puts(out, UNKNOWN);
+        put_gap(ev, mode, out, UNKNOWN);
         return;
     }
     u = cgroup_systemd_unit(path, (size_t)n, &unit);
     if (u < 0)
-        textbuf_puts(out, NONE);
+        put_gap(ev, mode, out, NONE);
     else
         put_word(ev, mode, out, unit, (size_t)u);
 }
@@ -339,6 +335,7 @@ struct civil_time {
     int64_t year;
     int month, day, hour, minute, second;   /* month, day from 1 */
     int yday, wday;                         /* from 0; 0 = Sunday */
+    long usec;
 };
 
 static bool is_leap(int64_t y)
@@ -394,7 +391,7 @@ static void put_padded(struct textbuf *out, int64_t v, int width, char pad)
 }
 
 /* The conversions datetime:FMT understands (C locale), checked at reload. */
-const char datetime_conversions[] = "YmdHMSjeabszZFT%";
+const char datetime_conversions[] = "YmdHMSfjeabszZFT%";
 
 static void put_datetime(struct textbuf *out, const char *fmt, size_t len,
                          int64_t t, const struct civil_time *c)
@@ -415,6 +412,7 @@ static void put_datetime(struct textbuf *out, const char *fmt, size_t len,
         case 'H': put_padded(out, c->hour, 2, '0'); break;
         case 'M': put_padded(out, c->minute, 2, '0'); break;
         case 'S': put_padded(out, c->second, 2, '0'); break;
+        case 'f': put_padded(out, c->usec, 6, '0'); break;
         case 'j': put_padded(out, c->yday + 1, 3, '0'); break;
         case 'a': textbuf_put(out, wdays + 3 * c->wday, 3); break;
         case 'b': textbuf_put(out, months + 3 * (c->month - 1), 3); break;
@@ -442,14 +440,24 @@ static void ds_datetime(struct exec_event *ev, const char *arg, size_t len,
     long nsec;
 
     if (event_time(ev, &sec, &nsec) < 0) {
-        textbuf_puts(out, UNKNOWN);
+        put_gap(ev, mode, out, UNKNOWN);
         return;
     }
     civil_from_epoch(sec, &c);
+    c.usec = nsec / 1000;
     if (arg == NULL)
         put_datetime(out, iso8601, sizeof(iso8601) - 1, sec, &c);
     else
         put_datetime(out, arg, len, sec, &c);
+}
+
+/* RFC 3339 with microseconds, what log stores sort and join on. */
+static void ds_time(struct exec_event *ev, const char *arg, size_t len,
+                    enum render_mode mode, struct textbuf *out)
+{
+    static const char rfc3339[] = "%FT%T.%fZ";
+
+    ds_datetime(ev, rfc3339, sizeof(rfc3339) - 1, mode, out);
 }
 
 static void ds_env(struct exec_event *ev, const char *arg, size_t len,
@@ -479,7 +487,7 @@ struct datasource {
     char name[16];
     /* The structured field (journald's EXECLOG_ suffix; JSON uses the
      * placeholder's name): "" for none, and how its value is rendered. */
-    char field[12];
+    char field[16];
     uint8_t field_mode;         /* enum field_mode */
     uint8_t arg;                /* enum placeholder_arg */
     void (*render)(struct exec_event *ev, const char *arg, size_t len,
@@ -488,31 +496,37 @@ struct datasource {
 
 static const struct datasource datasources[] = {
     { "argc", "ARGC", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_argc },
-    { "cgroup", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_cgroup },
+    { "boot_id", "BOOT_ID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_boot_id },
+    { "cgroup", "CGROUP", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_cgroup },
     { "cmdline", "CMDLINE", FIELD_QUOTED, PLACEHOLDER_ARG_NONE, ds_cmdline },
     { "comm", "COMM", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_comm },
     { "cwd", "CWD", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_cwd },
     { "datetime", "", FIELD_NONE, PLACEHOLDER_ARG_DATETIME, ds_datetime },
-    { "egid", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_egid },
+    { "egid", "EGID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_egid },
     { "env", "", FIELD_NONE, PLACEHOLDER_ARG_ENV, ds_env },
     { "euid", "EUID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_euid },
     { "eusername", "EUSERNAME", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_eusername },
     { "exe", "EXE", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_exe },
     { "exec_call", "EXEC_CALL", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_exec_call },
+    { "exec_id", "EXEC_ID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_exec_id },
     { "filename", "FILENAME", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_filename },
     { "gid", "GID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_gid },
-    { "hostname", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_hostname },
-    { "interactive", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_interactive },
+    { "hostname", "HOSTNAME", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_hostname },
+    { "interactive", "INTERACTIVE", FIELD_BOOL, PLACEHOLDER_ARG_NONE, ds_interactive },
     { "login", "LOGIN", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_login },
     { "loginuid", "LOGINUID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_loginuid },
+    { "parent_comm", "PARENT_COMM", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_rpname },
+    { "parent_exe", "PARENT_EXE", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_parent_exe },
+    { "parent_exec_id", "PARENT_EXEC_ID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_parent_exec_id },
     { "pid", "PID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_pid },
     { "ppid", "PPID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_ppid },
     { "rpname", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_rpname },
     { "sessionid", "SESSIONID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_sessionid },
     { "setuid", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_setuid },
     { "sid", "SID", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_sid },
-    { "systemd_unit", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_systemd_unit },
+    { "systemd_unit", "SYSTEMD_UNIT", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_systemd_unit },
     { "tid", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_tid },
+    { "time", "TIME", FIELD_RAW, PLACEHOLDER_ARG_NONE, ds_time },
     { "timestamp", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_timestamp },
     { "timestamp_ms", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_timestamp_ms },
     { "timestamp_us", "", FIELD_NONE, PLACEHOLDER_ARG_NONE, ds_timestamp_us },
@@ -525,12 +539,22 @@ static const struct datasource datasources[] = {
 
 int datasource_find(const char *name, size_t len)
 {
-    /* The first byte rules out nearly every entry without a call. */
-    for (size_t i = 0; i < DATASOURCE_COUNT; i++)
-        if (len > 0 && datasources[i].name[0] == name[0] &&
-            strncmp(datasources[i].name, name, len) == 0 &&
-            datasources[i].name[len] == '\0')
-            return (int)i;
+    size_t low = 0, high = DATASOURCE_COUNT;
+
+    /* The table is sorted by name (see above): a binary search, which
+     * the ECS document runs for each of its members. */
+    while (low < high) {
+        size_t mid = (low + high) / 2;
+        const char *entry = datasources[mid].name;
+        int c = strncmp(entry, name, len);
+
+        if (c == 0 && entry[len] == '\0')
+            return (int)mid;
+        if (c < 0)
+            low = mid + 1;
+        else
+            high = mid;
+    }
     return -ENOENT;
 }
 

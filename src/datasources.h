@@ -19,6 +19,7 @@ enum field_mode {
     FIELD_NONE,
     FIELD_RAW,          /* the value's own bytes */
     FIELD_QUOTED,       /* shell-quoted: the command line, one string */
+    FIELD_BOOL,         /* "true" or "false": a JSON boolean */
 };
 
 /* What %{name:arg} takes; the compiler knows how to check each. */
@@ -42,6 +43,9 @@ enum placeholder_arg datasource_arg(unsigned index);
  * no field. */
 const char *datasource_field(unsigned index, enum field_mode *mode);
 
+/* Renders the placeholder at index.  In RENDER_RAW, a fact that cannot be
+ * had sets ev->gap and renders nothing (a structured field leaves it out);
+ * a text line shows "(none)" or "(unknown)". */
 void datasource_render(unsigned index, struct exec_event *ev, const char *arg,
                        size_t len, enum render_mode mode, struct textbuf *out);
 

@@ -16,12 +16,13 @@
 #include "textbuf.h"
 
 void event_start(struct exec_event *ev, const struct exec_call *call,
-                 const char *exe, char *work)
+                 const char *exe, char *work, char *cgroup_cache)
 {
     memset(ev, 0, offsetof(struct exec_event, name));
     ev->call = *call;
     ev->exe = exe;
     ev->work = work;
+    ev->cgroup_cache = cgroup_cache;
 }
 
 static pid_t self_pid(struct exec_event *ev)
@@ -41,7 +42,13 @@ pid_t event_pid(struct exec_event *ev)
 pid_t event_ppid(struct exec_event *ev)
 {
     /* A spawned child's parent is us. */
-    return ev->call.pid != 0 ? self_pid(ev) : sys_getppid();
+    if (ev->call.pid != 0)
+        return self_pid(ev);
+    if (!ev->ppid_known) {
+        ev->ppid = sys_getppid();
+        ev->ppid_known = true;
+    }
+    return ev->ppid;
 }
 
 uid_t event_uid(struct exec_event *ev)
@@ -162,10 +169,44 @@ static bool on_terminal(int fd, uint32_t tty)
            encode_dev(stx.stx_rdev_major, stx.stx_rdev_minor) == tty;
 }
 
-int event_interactive(void)
+pid_t event_stat_pid(struct exec_event *ev, bool parent)
 {
-    uint32_t tty;
-    int r = proc_self_tty(&tty);
+    /* A spawned child is the runner and we are its parent. */
+    if (ev->call.pid != 0)
+        return parent ? 0 : ev->call.pid;
+    return parent ? event_ppid(ev) : 0;
+}
+
+int event_stat(struct exec_event *ev, bool parent, const struct proc_stat **st)
+{
+    if (!ev->stat_known[parent]) {
+        pid_t pid = event_stat_pid(ev, parent);
+
+        /* 0 is the parent of a process whose parent is outside our pid
+         * namespace: no stat to read. */
+        ev->stat_error[parent] = parent && pid == 0 && ev->call.pid == 0
+                                     ? -ESRCH
+                                     : proc_stat_of(pid, &ev->stat[parent]);
+        ev->stat_known[parent] = true;
+    }
+    *st = &ev->stat[parent];
+    return ev->stat_error[parent];
+}
+
+int event_tty_nr(struct exec_event *ev, uint32_t *tty_nr)
+{
+    const struct proc_stat *st;
+    int r = event_stat(ev, ev->call.pid != 0, &st);
+
+    if (r == 0)
+        *tty_nr = st->tty_nr;
+    return r;
+}
+
+int event_interactive(struct exec_event *ev)
+{
+    uint32_t tty = 0;
+    int r = event_tty_nr(ev, &tty);
 
     if (r < 0)
         return r;
@@ -305,21 +346,23 @@ int event_exe(struct exec_event *ev, const char **out)
     return n + (int)file_len;
 }
 
-int event_parent_comm(const struct exec_event *ev, char *comm, size_t cap)
+int event_parent_comm(struct exec_event *ev, char *comm, size_t cap)
 {
-    pid_t ppid;
+    const struct proc_stat *st;
+    int r;
 
+    if (cap < sizeof(st->comm))
+        return -ENOBUFS;
+    /* A spawned child's parent is us: prctl needs no /proc. */
     if (ev->call.pid != 0) {
-        if (cap < 16)
-            return -ENOBUFS;
-        int r = sys_comm(comm);
-
-        if (r < 0)
-            return r;
+        r = sys_comm(comm);
         comm[15] = '\0';
-        return 0;
+        return r;
     }
-    return proc_stat_read(sys_getppid(), &ppid, comm, cap);
+    r = event_stat(ev, true, &st);
+    if (r == 0)
+        memcpy(comm, st->comm, sizeof(st->comm));
+    return r;
 }
 
 int event_hostname(struct exec_event *ev, const char **out)
@@ -374,22 +417,39 @@ int env_lookup(char *const *envp, const char *name, size_t len,
     return -ENOENT;
 }
 
+int event_loginuid(struct exec_event *ev, uid_t *uid)
+{
+    if (!ev->loginuid_known) {
+        ev->loginuid_error = proc_loginuid(&ev->loginuid);
+        ev->loginuid_known = true;
+    }
+    *uid = ev->loginuid;
+    return ev->loginuid_error;
+}
+
 int event_cgroup(struct exec_event *ev, const char **out)
 {
     char path[PROC_PATH_SIZE];
+    char *buf = ev->cgroup_cache != NULL ? ev->cgroup_cache : ev->work;
     int r = -ENOENT;
 
+    if (ev->cgroup_length != 0) {
+        *out = ev->cgroup_cache;
+        return ev->cgroup_length;
+    }
     /* A spawned child can have been placed elsewhere (CLONE_INTO_CGROUP);
      * once it is gone, it was ours. */
     if (ev->call.pid != 0) {
         proc_path(path, "/proc/", (uint64_t)ev->call.pid, "/cgroup");
-        r = cgroup_path_from(path, ev->work, EVENT_PATH_SIZE,
+        r = cgroup_path_from(path, buf, EVENT_PATH_SIZE,
                              ev->work + EVENT_PATH_SIZE, EVENT_IO_SIZE);
     }
     if (r < 0)
-        r = cgroup_path_from("/proc/self/cgroup", ev->work, EVENT_PATH_SIZE,
+        r = cgroup_path_from("/proc/self/cgroup", buf, EVENT_PATH_SIZE,
                              ev->work + EVENT_PATH_SIZE, EVENT_IO_SIZE);
+    if (r > 0 && ev->cgroup_cache != NULL)
+        ev->cgroup_length = r;
     if (r >= 0)
-        *out = ev->work;
+        *out = buf;
     return r;
 }

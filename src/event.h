@@ -72,23 +72,45 @@ struct exec_event {
     long time_nsec;
     /* Asked of the kernel once per event: the text line, the filters and
      * the structured fields all use them. */
-    bool uid_known, pid_known, name_known;
+    bool uid_known, pid_known, ppid_known, name_known;
     uid_t uid, euid;
-    pid_t self;
+    pid_t self, ppid;
     uid_t named_uid;
     int name_length;              /* -ENOENT: not in /etc/passwd */
     /* The cache's copy of /etc/passwd (NULL: none), and whether the file
      * is still the one it was made from (asked once per event). */
     const struct user_table *users;
     bool passwd_checked, passwd_current;
-    /* Last: valid only while name_known, so a new event need not clear
-     * it (event_start). */
+    /* /proc/PID/stat of the process that runs the program ([0]) and of
+     * its parent ([1]), read once per event: the exec ids, the terminal
+     * and the parent's name share each read (stat[], after name, is
+     * valid only while stat_known). */
+    bool stat_known[2];
+    int stat_error[2];
+    /* The login uid (the text line, the JSON and the filters may each
+     * ask), read once per event. */
+    bool loginuid_known;
+    int loginuid_error;
+    uid_t loginuid;
+    /* Where event_cgroup keeps the cgroup path for the rest of the event
+     * (EVENT_PATH_SIZE bytes; NULL: none, read it each time into the
+     * work buffer): cgroup and systemd_unit are both fields. */
+    char *cgroup_cache;
+    int cgroup_length;            /* 0: not read yet */
+    /* Set by a placeholder rendered for a structured field (RENDER_RAW)
+     * that has no value, so that the field is left out rather than
+     * carry a "(none)". */
+    bool gap;
+    /* Last: valid only while name_known and stat_known, so a new event
+     * need not clear them (event_start). */
     char name[64];
+    struct proc_stat stat[2];
 };
 
-/* Starts the event of call in place: every lazy lookup forgotten. */
+/* Starts the event of call in place: every lazy lookup forgotten; work
+ * is EVENT_WORK_SIZE bytes, cgroup_cache EVENT_PATH_SIZE (or NULL). */
 void event_start(struct exec_event *ev, const struct exec_call *call,
-                 const char *exe, char *work);
+                 const char *exe, char *work, char *cgroup_cache);
 
 /* Room for a path (PATH_MAX) plus a read buffer for /etc/passwd. */
 #define EVENT_PATH_SIZE 4096
@@ -112,11 +134,23 @@ size_t event_argc(const struct exec_event *ev);
 int event_cwd(struct exec_event *ev, const char **out);
 int event_tty(struct exec_event *ev, const char **out);
 
+/* /proc/PID/stat of the process that runs the program (parent false: a
+ * spawned child, or this process) or of its parent (this process, or our
+ * parent), read at the first call for the event.  0 and *st, or -errno. */
+int event_stat(struct exec_event *ev, bool parent, const struct proc_stat **st);
+
+/* The pid whose stat event_stat(ev, parent) reads; 0 for this process. */
+pid_t event_stat_pid(struct exec_event *ev, bool parent);
+
 /* Whether a person is at the command: stdin and stderr are both the
  * controlling terminal (how ECS defines process.interactive).  1 or 0, or
  * -errno when it cannot be told (no /proc).  A spawned child's are
  * taken to be ours. */
-int event_interactive(void);
+int event_interactive(struct exec_event *ev);
+
+/* Our controlling terminal as tty_nr encodes it (0: none), from our own
+ * stat (a spawned child's is taken to be ours).  0 or -errno. */
+int event_tty_nr(struct exec_event *ev, uint32_t *tty_nr);
 
 /* The event's wall-clock time (UTC seconds and nanoseconds), read at the
  * first call and kept in ev.  0 or -errno. */
@@ -143,7 +177,7 @@ size_t path_longest_entry(const char *path, size_t path_len);
 
 /* The command name (comm) of the parent of the process that runs the
  * program: for a spawned child that is us.  cap >= 16.  0 or -errno. */
-int event_parent_comm(const struct exec_event *ev, char *comm, size_t cap);
+int event_parent_comm(struct exec_event *ev, char *comm, size_t cap);
 
 /* The host name as the caller sees it (its UTS namespace), in the work
  * buffer.  Returns its length or -errno. */
@@ -159,8 +193,12 @@ int event_env(const struct exec_event *ev, const char *name, size_t len,
 int env_lookup(char *const *envp, const char *name, size_t len,
                const char **value);
 
+/* The login uid of the process (0 and *uid; -ESRCH: none, as
+ * proc_loginuid), read at the first call for the event. */
+int event_loginuid(struct exec_event *ev, uid_t *uid);
+
 /* The cgroup path of the process that runs the program, in the work
- * buffer: the cgroup v2 ("0::") path, or on hosts where systemd manages
+ * buffer or ev->cgroup_cache: the cgroup v2 ("0::") path, or on hosts where systemd manages
  * only the v1 "name=systemd" hierarchy, that one.  Returns its length,
  * -ENOENT when there is neither, or -errno. */
 int event_cgroup(struct exec_event *ev, const char **out);

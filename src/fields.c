@@ -63,8 +63,6 @@ static size_t readable(const struct exec_event *ev, size_t argc)
 size_t fields_visit(struct exec_event *ev, char *scratch, size_t size,
                     field_visitor *visit, void *ctx)
 {
-    size_t argc = event_argc(ev), shown;
-
     struct field_key key;
 
     for (unsigned i = 0; (key.name = datasource_name(i)) != NULL; i++) {
@@ -75,12 +73,22 @@ size_t fields_visit(struct exec_event *ev, char *scratch, size_t size,
         if (key.field == NULL)
             continue;
         textbuf_init(&tb, scratch, size);
+        ev->gap = false;
         datasource_render(i, ev, NULL, 0,
                           mode == FIELD_QUOTED ? RENDER_QUOTED : RENDER_RAW,
                           &tb);
-        visit(ctx, &key, tb.data, tb.len, is_number(tb.data, tb.len));
+        if (!ev->gap)
+            visit(ctx, &key, tb.data, tb.len,
+                  mode == FIELD_BOOL || is_number(tb.data, tb.len));
     }
-    shown = readable(ev, argc);
+    return fields_visit_argv(ev, scratch, size, visit, ctx);
+}
+
+size_t fields_visit_argv(struct exec_event *ev, char *scratch, size_t size,
+                         field_visitor *visit, void *ctx)
+{
+    size_t argc = event_argc(ev), shown = readable(ev, argc);
+
     if (shown > FIELDS_MAX_ARGV)
         shown = FIELDS_MAX_ARGV;
     for (size_t i = 0, first = 0; i < shown; i++)

@@ -24,14 +24,19 @@ struct field_key {
 };
 
 /* Called for each field with its value; numeric when the value is a plain
- * decimal number. */
+ * decimal number or a boolean (a JSON literal, written as it is). */
 typedef void field_visitor(void *ctx, const struct field_key *key,
                            const char *value, size_t len, bool numeric);
 
-/* Visits every field of ev; scratch (size bytes) holds one value at a
- * time.  Returns the number of arguments left out past FIELDS_MAX_ARGV. */
+/* Visits every field of ev that has a value (one that cannot be had is
+ * left out), then the arguments; scratch (size bytes) holds one value at
+ * a time.  Returns the number of arguments left out past FIELDS_MAX_ARGV. */
 size_t fields_visit(struct exec_event *ev, char *scratch, size_t size,
                     field_visitor *visit, void *ctx);
+
+/* The same for the arguments alone, redacted. */
+size_t fields_visit_argv(struct exec_event *ev, char *scratch, size_t size,
+                         field_visitor *visit, void *ctx);
 
 /* Appends s as a JSON string (RFC 8259): quotes, backslash and control
  * characters escaped, U+2028/U+2029 escaped for JavaScript readers, and

@@ -88,8 +88,8 @@ static enum ancestry ancestor_named(const struct filter_chain *fc,
                                     const struct filter_item *item,
                                     struct exec_event *ev)
 {
-    pid_t pid = event_ppid(ev), ppid;
-    char comm[COMM_MAX + 1];
+    pid_t pid = event_ppid(ev);
+    struct proc_stat st;
 
     if (!proc_host_ids())
         return ANCESTOR_UNKNOWN;
@@ -99,11 +99,11 @@ static enum ancestry ancestor_named(const struct filter_chain *fc,
         if (pid <= 0)
             return ANCESTOR_ABSENT;
         /* No /proc, or a process that exited under us. */
-        if (proc_stat_read(pid, &ppid, comm, sizeof(comm)) < 0)
+        if (proc_stat_of(pid, &st) < 0)
             return ANCESTOR_UNKNOWN;
-        if (ancestor_listed(fc, item, pid, comm, ev))
+        if (ancestor_listed(fc, item, pid, st.comm, ev))
             return ANCESTOR_FOUND;
-        pid = ppid;
+        pid = st.ppid;
     }
     return ANCESTOR_UNKNOWN;
 }
@@ -204,7 +204,7 @@ static bool drops_only_interactive(const struct filter_chain *fc,
                                    const struct filter_item *item,
                                    struct exec_event *ev)
 {
-    return event_interactive() == 0;
+    return event_interactive(ev) == 0;
 }
 
 /* Whether only root can change the program at path (absolute): the file

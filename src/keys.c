@@ -41,6 +41,7 @@ static const struct key_name levels[] = {
 
 static const struct key_name output_formats[] = {
     { "text", OUTPUT_FORMAT_TEXT }, { "json", OUTPUT_FORMAT_JSON },
+    { "ecs", OUTPUT_FORMAT_ECS },
     { NULL, 0 },
 };
 
@@ -144,8 +145,8 @@ static int compile_output_format(const struct key_target *t,
         if (strcmp(output_formats[v].name, text) == 0)
             break;
     if (output_formats[v].name == NULL)
-        return diag_fail(d, KEY_NO_COLUMN, "unknown format '%s' (text or "
-                         "json)", text);
+        return diag_fail(d, KEY_NO_COLUMN, "unknown format '%s' (text, "
+                         "json or ecs)", text);
     t->config->output_format = (uint8_t)output_formats[v].value;
     return 0;
 }
@@ -198,12 +199,12 @@ static const struct key table[] = {
              "all" },
     { .name = "output", .type = KEY_TEXT, .default_text = "devlog",
       .compile = compile_output, .at = SOURCE_AT(output),
-      .doc = "Where lines go: devlog, journald, socket:PATH, file:PATH, "
-             "stdout, stderr or devnull" },
+      .doc = "Where lines go: devlog, journald[:PATH], socket:PATH, "
+             "file:PATH, stdout, stderr or devnull" },
     { .name = "output_format", .type = KEY_WORD, .default_text = "text",
       .compile = compile_output_format, .print = print_output_format,
-      .doc = "text (the message_format line) or json (one object per "
-             "command)" },
+      .doc = "text (the message_format line), json (one object per "
+             "command) or ecs (Elastic Common Schema)" },
     { .name = "syslog_ident", .type = KEY_WORD, .default_text = "execlog",
       .compile = compile_ident, .print = print_ident,
       .doc = "Syslog tag of the lines" },

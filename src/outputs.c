@@ -25,7 +25,10 @@ typedef int output_fn(const struct output_config *oc,
 static output_fn devlog_send, journald_send, file_send, stdout_send,
     stderr_send, devnull_send;
 
-enum output_arg { NO_ARG, PATH_ARG };
+/* OPTIONAL_PATH_ARG: journald:PATH, a journald namespace's socket
+ * (/run/systemd/journal.NAMESPACE/socket), so that execlog's entries can
+ * be kept, and shipped, apart from the rest of the journal. */
+enum output_arg { NO_ARG, PATH_ARG, OPTIONAL_PATH_ARG };
 
 /* Names and paths are arrays, not pointers: each pointer in a table costs
  * every process a relocation at load time. */
@@ -41,7 +44,8 @@ static const struct output outputs[] = {
     { "devlog", devlog_send, NO_ARG, "/dev/log" },
     { "socket", devlog_send, PATH_ARG, "" },
     { "devnull", devnull_send, NO_ARG, "" },
-    { "journald", journald_send, NO_ARG, "/run/systemd/journal/socket" },
+    { "journald", journald_send, OPTIONAL_PATH_ARG,
+      "/run/systemd/journal/socket" },
     { "file", file_send, PATH_ARG, "" },
     { "stdout", stdout_send, NO_ARG, "" },
     { "stderr", stderr_send, NO_ARG, "" },
@@ -56,7 +60,8 @@ int output_select(struct output_config *oc, const char *name, const char *arg)
 
         if (strcmp(o->name, name) != 0)
             continue;
-        if ((o->arg == PATH_ARG) != (arg != NULL))
+        if ((o->arg == NO_ARG && arg != NULL) ||
+            (o->arg == PATH_ARG && arg == NULL))
             return -EINVAL;
         if (arg != NULL && (arg[0] != '/' || strlen(arg) >= sizeof(oc->path)))
             return -EINVAL;
@@ -100,7 +105,8 @@ int output_config_validate(const struct output_config *oc)
 
 const char *output_names(void)
 {
-    return "devlog, journald, socket:PATH, file:PATH, stdout, stderr, devnull";
+    return "devlog, journald, journald:PATH, socket:PATH, file:PATH, "
+           "stdout, stderr, devnull";
 }
 
 /* With every descriptor in use (EMFILE), any user could keep a command

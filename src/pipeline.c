@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 
 #include "builtin.h"
+#include "ecs.h"
 #include "fields.h"
 #include "quote.h"
 #include "repeat.h"
@@ -35,7 +36,7 @@ enum workspace_source { WS_KEPT, WS_OWN, WS_EMERGENCY };
 struct workspace {
     struct exec_event *event;
     struct config *config;      /* room to read the cache into; NULL: none */
-    char *work, *candidate, *message, *json, *scratch;
+    char *work, *cgroup, *candidate, *message, *json, *scratch;
     size_t message_size, json_size, scratch_size;
     /* Where the secrets of the line are found. */
     struct redact_masks *masks;
@@ -62,6 +63,7 @@ struct mapped_area {
     char summary[REPEAT_SUMMARY_SIZE];
     struct config config;
     char work[EVENT_WORK_SIZE];
+    char cgroup[EVENT_PATH_SIZE];
     char candidate[CANDIDATE_SIZE];
     char message[MAX_MESSAGE_LENGTH];
     char json[JSON_MAX];
@@ -77,6 +79,7 @@ static struct {
     uint32_t origin[1024];
     char shell_text[1024];
     char work[EVENT_WORK_SIZE];
+    char cgroup[EVENT_PATH_SIZE];
     char candidate[CANDIDATE_SIZE];
     char message[2048];
     char json[4096];
@@ -87,6 +90,7 @@ static unsigned emergency_busy = 0;
 #define WORKSPACE_IN(area, cfg, from, due_, summary_)                       \
     ((struct workspace){                                                    \
         .event = &(area)->event, .config = (cfg), .work = (area)->work,     \
+        .cgroup = (area)->cgroup,                                           \
         .candidate = (area)->candidate, .message = (area)->message,         \
         .json = (area)->json, .scratch = (area)->scratch,                   \
         .message_size = sizeof((area)->message),                            \
@@ -288,7 +292,7 @@ static void put_exec_failure(struct textbuf *out, int exec_errno)
 static size_t argv_budget(const struct config *cfg)
 {
     if (output_carries_fields(&cfg->output) ||
-        cfg->output_format == OUTPUT_FORMAT_JSON)
+        cfg->output_format != OUTPUT_FORMAT_TEXT)
         return OUTPUT_PAYLOAD_SIZE;
     return cfg->max_message_length;
 }
@@ -405,7 +409,7 @@ static void send_repeats(const struct config *cfg, struct workspace *ws,
                                 .repeated = ws->due->count };
 
     textbuf_init(&out, ws->summary, REPEAT_SUMMARY_SIZE);
-    repeat_render(ws->due, cfg->output_format == OUTPUT_FORMAT_JSON, &out);
+    repeat_render(ws->due, cfg->output_format != OUTPUT_FORMAT_TEXT, &out);
     m.text = out.data;
     m.len = out.len;
     if (output_send(&cfg->output, &m) < 0 &&
@@ -430,10 +434,11 @@ static int deliver(struct workspace *ws, const struct config *cfg,
     pipeline_render(cfg, ev, exec_errno, &line);
     m.text = line.data;
     m.len = line.len;
-    if (cfg->output_format == OUTPUT_FORMAT_JSON) {
+    if (cfg->output_format != OUTPUT_FORMAT_TEXT) {
         textbuf_init(&json, ws->json, ws->json_size);
-        json_event(ev, line.data, line.len, ws->scratch,
-                   output_value_size(ws->scratch_size), &json);
+        (cfg->output_format == OUTPUT_FORMAT_ECS ? ecs_event : json_event)(
+            ev, line.data, line.len, ws->scratch,
+            output_value_size(ws->scratch_size), &json);
         m.text = json.data;
         m.len = json.len;
     }
@@ -509,7 +514,7 @@ static int log_in(struct workspace *ws, const struct exec_call *call,
     bool held;
     int r, status;
 
-    event_start(ev, call, exe, ws->work);
+    event_start(ev, call, exe, ws->work, ws->cgroup);
     ev->masks = ws->masks;
     ev->room = &ws->room;
     cfg = config_for_event(EXECLOG_CACHE_PATH, ws->config, &held, &why,

@@ -114,67 +114,69 @@ static const char *stat_fields(pid_t pid, char *buf, size_t size,
         return NULL;
     buf[got] = '\0';
     *open = strchr(buf, '(');
-    *close = strrchr(buf, ')');
-    if (*open == NULL || *close == NULL || *close < *open ||
-        (*close)[1] != ' ' || (*close)[2] == '\0' || (*close)[3] != ' ')
+    if (*open == NULL)
+        return NULL;
+    /* comm is at most 15 bytes: its ')' is the last within 16 of '(',
+     * found without scanning the rest of the line. */
+    *close = NULL;
+    for (const char *c = *open + 1; c <= *open + 16 && *c != '\0'; c++)
+        if (*c == ')')
+            *close = c;
+    if (*close == NULL || (*close)[1] != ' ' || (*close)[2] == '\0' ||
+        (*close)[3] != ' ')
         return NULL;
     return *close + 2;
 }
 
-/* The index-th number after the state letter (0: ppid, 3: tty_nr). */
-static int stat_number(const char *fields, int index, long *out)
+/* The numbers after the state letter at the indices in want (ascending;
+ * 0: ppid, 3: tty_nr, 18: starttime) into out, in one pass. */
+static int stat_numbers(const char *fields, const int *want, uint64_t *out,
+                        int count)
 {
     const char *p = fields + 2;
-    int sign = 1;
-    long v = 0;
 
-    for (; index > 0; index--) {
+    for (int index = 0, w = 0;; index++) {
+        if (index == want[w]) {
+            /* tty_nr is printed signed: a minor above 2^19 sets its top
+             * bit. */
+            bool negative = *p == '-';
+            uint64_t v = 0;
+
+            p += negative;
+            if (*p < '0' || *p > '9')
+                return -EIO;
+            while (*p >= '0' && *p <= '9')
+                v = v * 10 + (uint64_t)(*p++ - '0');
+            out[w] = negative ? -v : v;
+            if (++w == count)
+                return 0;
+        }
         p = strchr(p, ' ');
         if (p == NULL)
             return -EIO;
         p++;
     }
-    if (*p == '-') {
-        sign = -1;
-        p++;
-    }
-    if (*p < '0' || *p > '9')
-        return -EIO;
-    while (*p >= '0' && *p <= '9')
-        v = v * 10 + (*p++ - '0');
-    *out = sign * v;
-    return 0;
 }
 
-int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap)
+int proc_stat_of(pid_t pid, struct proc_stat *st)
 {
     char buf[512];
     const char *open, *close, *fields = stat_fields(pid, buf, sizeof(buf),
                                                     &open, &close);
+    static const int want[3] = { 0, 3, 18 };
+    uint64_t v[3];
     size_t name_len;
-    long v;
 
-    if (fields == NULL || stat_number(fields, 0, &v) < 0)
+    if (fields == NULL || stat_numbers(fields, want, v, 3) < 0)
         return -EIO;
     name_len = (size_t)(close - open - 1);
-    if (name_len >= cap)
-        name_len = cap - 1;
-    memcpy(comm, open + 1, name_len);
-    comm[name_len] = '\0';
-    *ppid = (pid_t)v;
-    return 0;
-}
-
-int proc_self_tty(uint32_t *tty_nr)
-{
-    char buf[512];
-    const char *open, *close, *fields = stat_fields(0, buf, sizeof(buf),
-                                                    &open, &close);
-    long v;
-
-    if (fields == NULL || stat_number(fields, 3, &v) < 0)
-        return -EIO;
-    *tty_nr = (uint32_t)v;
+    if (name_len >= sizeof(st->comm))
+        name_len = sizeof(st->comm) - 1;
+    memcpy(st->comm, open + 1, name_len);
+    st->comm[name_len] = '\0';
+    st->ppid = (pid_t)v[0];
+    st->tty_nr = (uint32_t)v[1];
+    st->start_time = v[2];
     return 0;
 }
 

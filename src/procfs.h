@@ -26,13 +26,17 @@ int proc_sessionid(uint32_t *id);
 void proc_path(char path[PROC_PATH_SIZE], const char *prefix, uint64_t id,
                const char *suffix);
 
-/* From /proc/PID/stat: the parent's pid and the command name (the kernel
- * keeps 15 bytes of it), NUL-terminated in comm (cap >= 16).  0 or -errno. */
-int proc_stat_read(pid_t pid, pid_t *ppid, char *comm, size_t cap);
+/* What /proc/PID/stat says of a process. */
+struct proc_stat {
+    pid_t ppid;
+    uint32_t tty_nr;        /* the controlling terminal, encoded; 0: none */
+    uint64_t start_time;    /* clock ticks after boot: with the pid, it
+                               names the process until the next boot */
+    char comm[16];          /* the kernel keeps 15 bytes, NUL-terminated */
+};
 
-/* The controlling terminal of this process, as /proc/self/stat's tty_nr
- * encodes it (0: none).  0 or -errno. */
-int proc_self_tty(uint32_t *tty_nr);
+/* /proc/PID/stat of pid (0: this process) into *st.  0 or -errno. */
+int proc_stat_of(pid_t pid, struct proc_stat *st);
 
 /* The uid the process pid runs as, from /proc/PID/status, when its real,
  * effective, saved and filesystem uids are one: 0, -EPERM when they

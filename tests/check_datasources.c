@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -87,6 +88,118 @@ START_TEST(every_name_is_found_and_rendered)
     ck_assert_int_eq(datasource_find("nosuch", 6), -ENOENT);
     ck_assert_int_eq(datasource_find("ui", 2), -ENOENT);   /* no prefix match */
     ck_assert_int_eq(datasource_find("uidx", 4), -ENOENT);
+}
+END_TEST
+
+/* The start time of pid (field 22 of /proc/PID/stat), as a test reads it. */
+static int proc_start_of(pid_t pid, unsigned long long *start)
+{
+    char path[64], buf[1024];
+    const char *p;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    p = strrchr(buf, ')');
+    return p != NULL && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u "
+                                      "%*u %*u %*u %*u %*d %*d %*d %*d %*d "
+                                      "%*d %llu", start) == 1 ? 0 : -1;
+}
+
+/* BOOT-PID-START: the boot id without dashes, the pid, the start time
+ * in /proc/PID/stat; the parent's the same of getppid(). */
+START_TEST(exec_ids_name_the_process_and_its_parent)
+{
+    struct exec_event ev = sample();
+    char boot[40] = "", want[64], hex[33];
+    FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+    unsigned long long start;
+    int n = 0;
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(boot, sizeof(boot), f));
+    fclose(f);
+    for (const char *c = boot; *c != '\0' && *c != '\n'; c++)
+        if (*c != '-')
+            hex[n++] = *c;
+    hex[n] = '\0';
+    ck_assert_int_eq(n, 32);
+    boot[36] = '\0';
+    ck_assert_str_eq(render("boot_id", &ev), boot);
+    ck_assert_int_eq(proc_start_of(getpid(), &start), 0);
+    snprintf(want, sizeof(want), "%s-%d-%llu", hex, (int)getpid(), start);
+    ck_assert_str_eq(render("exec_id", &ev), want);
+    ck_assert_int_eq(proc_start_of(getppid(), &start), 0);
+    snprintf(want, sizeof(want), "%s-%d-%llu", hex, (int)getppid(), start);
+    ev = sample();
+    ck_assert_str_eq(render("parent_exec_id", &ev), want);
+}
+END_TEST
+
+/* A fork child's parent_exec_id is the exec_id its parent gave, whether
+ * the child reads the parent's stat or finds the start time the parent
+ * kept. */
+START_TEST(a_fork_childs_parent_exec_id_is_the_parents_exec_id)
+{
+    struct exec_event ev = sample();
+    char parent_id[80];
+    int status;
+    pid_t child;
+
+    snprintf(parent_id, sizeof(parent_id), "%s", render("exec_id", &ev));
+    child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        struct exec_event cev = sample();
+
+        _exit(strcmp(render("parent_exec_id", &cev), parent_id) != 0 ||
+              strcmp(render("exec_id", &cev), parent_id) == 0);
+    }
+    ck_assert_int_eq(waitpid(child, &status, 0), child);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+/* A structured field without a value is left out: in RENDER_RAW the
+ * placeholder says so in ev->gap and writes nothing. */
+START_TEST(raw_render_marks_a_gap_instead_of_none)
+{
+    struct exec_event ev = sample();
+    char out[64];
+    struct textbuf tb;
+    int tty = datasource_find("tty", 3);
+
+    int null = open("/dev/null", O_RDONLY);
+
+    /* Check runs each test in a child of its own. */
+    ck_assert_int_ge(null, 0);
+    ck_assert_int_eq(dup2(null, STDIN_FILENO), STDIN_FILENO);
+    ev.work = work;
+    textbuf_init(&tb, out, sizeof(out));
+    datasource_render((unsigned)tty, &ev, NULL, 0, RENDER_RAW, &tb);
+    ck_assert(ev.gap);
+    ck_assert_uint_eq(tb.len, 0);
+    ck_assert_str_eq(render("tty", &ev), "(none)");
+    close(null);
+}
+END_TEST
+
+START_TEST(time_is_rfc3339_with_microseconds)
+{
+    struct exec_event ev = sample();
+    char t[40];
+
+    snprintf(t, sizeof(t), "%s", render("time", &ev));
+    ck_assert_int_eq((int)strlen(t), 27);
+    ck_assert_int_eq(t[19], '.');
+    ck_assert_int_eq(t[26], 'Z');
+    ck_assert_str_eq(render_arg("datetime", "%S.%fZ", &ev), t + 17);
 }
 END_TEST
 
@@ -771,6 +884,10 @@ Suite *datasources_suite(void)
     tcase_add_test(tc, datetime_format_matches_strftime);
     tcase_add_test(tc, datetime_format_errors_point_at_the_percent);
     tcase_add_test(tc, env_reads_the_new_programs_environment);
+    tcase_add_test(tc, exec_ids_name_the_process_and_its_parent);
+    tcase_add_test(tc, a_fork_childs_parent_exec_id_is_the_parents_exec_id);
+    tcase_add_test(tc, raw_render_marks_a_gap_instead_of_none);
+    tcase_add_test(tc, time_is_rfc3339_with_microseconds);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -286,6 +286,14 @@ END_TEST
 /* A person at a terminal: stdin and stderr on the controlling terminal,
  * in a new session whose terminal a pseudo-terminal becomes.  A terminal
  * on stdin alone, or none at all, is not interactive. */
+/* event_interactive of a new event: each reads the terminal afresh. */
+static int interactive_now(void)
+{
+    struct exec_event ev = exec_of("/bin/ls");
+
+    return event_interactive(&ev);
+}
+
 static int at_a_terminal(void)
 {
     int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), slave;
@@ -296,7 +304,7 @@ static int at_a_terminal(void)
     dup2(null, 0);
     dup2(null, 2);
     if (strcmp(verdict("only_interactive", exec_of("/bin/ls")),
-               "only_interactive") != 0 || event_interactive() != 0)
+               "only_interactive") != 0 || interactive_now() != 0)
         return 2;
     if (setsid() < 0)
         return 3;
@@ -305,10 +313,10 @@ static int at_a_terminal(void)
     if (slave < 0)
         return 4;
     dup2(slave, 0);
-    if (event_interactive() != 0)
+    if (interactive_now() != 0)
         return 5;               /* stderr is not on it yet */
     dup2(slave, 2);
-    if (event_interactive() != 1 ||
+    if (interactive_now() != 1 ||
         strcmp(verdict("only_interactive", exec_of("/bin/ls")), "") != 0)
         return 6;
     return 0;

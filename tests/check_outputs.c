@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check_core.h"
+#include "ecs.h"
 #include "fields.h"
 #include "builtin.h"
 #include "outputs.h"
@@ -115,6 +116,13 @@ START_TEST(unknown_output_is_refused)
     ck_assert_int_eq(output_select(&oc, "file", NULL), -EINVAL);
     ck_assert_int_eq(output_select(&oc, "file", "relative"), -EINVAL);
     ck_assert_int_eq(output_select(&oc, "devlog", "/x"), -EINVAL);
+    /* journald's path is optional: a namespace's socket. */
+    ck_assert_int_eq(output_select(&oc, "journald", "relative"), -EINVAL);
+    ck_assert_int_eq(output_select(&oc, "journald",
+                                   "/run/systemd/journal.execlog/socket"), 0);
+    ck_assert_str_eq(oc.path, "/run/systemd/journal.execlog/socket");
+    ck_assert_int_eq(output_select(&oc, "journald", NULL), 0);
+    ck_assert_str_eq(oc.path, "/run/systemd/journal/socket");
     oc.output = 999;
     ck_assert_int_eq(send_text("x", 1), -EINVAL);
 }
@@ -165,6 +173,63 @@ START_TEST(json_event_stays_valid_when_full)
     /* The cmdline and the three long arguments did not fit. */
     ck_assert_ptr_nonnull(strstr(out, ",\"cut\":4}"));
     ck_assert_ptr_nonnull(strstr(out, "\"uid\":"));
+}
+END_TEST
+
+/* Whether s is balanced JSON text: every bracket closed in order, none
+ * inside a string, no string left open. */
+static bool balanced(const char *s)
+{
+    char open[64];
+    int depth = 0;
+    bool in_string = false;
+
+    for (; *s != '\0'; s++) {
+        if (in_string) {
+            if (*s == '\\')
+                s++;
+            else if (*s == '"')
+                in_string = false;
+        } else if (*s == '"') {
+            in_string = true;
+        } else if (*s == '{' || *s == '[') {
+            if (depth == (int)sizeof(open))
+                return false;
+            open[depth++] = *s == '{' ? '}' : ']';
+        } else if (*s == '}' || *s == ']') {
+            if (depth == 0 || open[--depth] != *s)
+                return false;
+        }
+    }
+    return depth == 0 && !in_string;
+}
+
+START_TEST(ecs_event_stays_valid_when_full)
+{
+    static char big[3000], scratch[OUTPUT_VALUE_SIZE], work[EVENT_WORK_SIZE];
+    char *argv[] = { "/bin/true", big, NULL };
+    struct exec_event ev = { .call.entry = ENTRY_EXECVE, .call.filename = "/bin/true",
+                             .call.fd = -1, .call.argv = argv, .work = work,
+                             .max_arg_length = 4096 };
+    char out[2048];
+    struct textbuf tb;
+
+    memset(big, 'b', sizeof(big) - 1);
+    textbuf_init(&tb, out, sizeof(out) - 1);
+    ecs_event(&ev, "line", 4, scratch, sizeof(scratch), &tb);
+    out[tb.len] = '\0';
+    ck_assert_msg(balanced(out), "not balanced: %s", out);
+    /* args and command_line did not fit; what follows them did. */
+    ck_assert_ptr_nonnull(strstr(out, "\"args\":null,\"command_line\":null"));
+    ck_assert_ptr_nonnull(strstr(out, ",\"cut\":2}"));
+    ck_assert_ptr_nonnull(strstr(out, "\"user\":{\"id\":\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"action\":\"exec\""));
+    /* Roomy: everything, no cut. */
+    textbuf_init(&tb, scratch + OUTPUT_VALUE_SIZE / 2, OUTPUT_VALUE_SIZE / 2 - 1);
+    ecs_event(&ev, "line", 4, scratch, OUTPUT_VALUE_SIZE / 2, &tb);
+    tb.data[tb.len] = '\0';
+    ck_assert_msg(balanced(tb.data), "not balanced: %s", tb.data);
+    ck_assert_ptr_null(strstr(tb.data, "\"cut\""));
 }
 END_TEST
 
@@ -282,6 +347,7 @@ Suite *outputs_suite(void)
     tcase_add_test(tc, unknown_output_is_refused);
     tcase_add_test(tc, json_strings_follow_rfc8259);
     tcase_add_test(tc, json_event_stays_valid_when_full);
+    tcase_add_test(tc, ecs_event_stays_valid_when_full);
     tcase_add_test(tc, file_output_appends_0600_and_refuses_links);
     tcase_add_test(tc, journald_sends_binary_fields);
     suite_add_tcase(s, tc);

@@ -1,11 +1,12 @@
 # Shared by the integration scripts (prime-directive.sh, stress.sh,
-# security.sh, config.sh, outputs.sh, rsyslog.sh, cli.sh); sourced, not run.
+# security.sh, config.sh, outputs.sh, rsyslog.sh, cli.sh, events.sh,
+# central-store.sh, journal-upload.sh); sourced, not run.
 #
 # Gives: the build's paths as make check sets them (builddir, top_srcdir,
 # EXECLOG_LIB), as LIB, CLI, SIGEXEC, SANDBOX; CACHE_PATH, the cache this
 # build reads, and need_etc_cache; skip REASON and skip_sandbox OUTPUT;
 # fail MESSAGE [DETAIL...], ok and note, with failures counting the fails;
-# and work_dir.
+# work_dir; and make_certs (certtool) for the tests that speak TLS.
 
 abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s/%s\n' "$PWD" "$1" ;; esac; }
 
@@ -71,4 +72,28 @@ harness_cleanup() {
     else
         rm -rf "$WORK"
     fi
+}
+
+# make_certs DIR ROLE:NAME...: a test CA (DIR/ca.pem) and for each ROLE a
+# key and a certificate for NAME signed by it (DIR/ROLE-key.pem,
+# DIR/ROLE-cert.pem), good for TLS servers and clients alike, for 2 days.
+make_certs() {
+    local dir=$1 who role name
+    shift
+    mkdir -p -m 700 "$dir"
+    certtool --generate-privkey --outfile "$dir/ca-key.pem" 2>/dev/null
+    printf '%s\n' 'cn = "execlog test CA"' ca cert_signing_key \
+        'expiration_days = 2' >"$dir/ca.tmpl"
+    certtool --generate-self-signed --load-privkey "$dir/ca-key.pem" \
+        --template "$dir/ca.tmpl" --outfile "$dir/ca.pem" 2>/dev/null
+    for who in "$@"; do
+        role=${who%%:*} name=${who#*:}
+        certtool --generate-privkey --outfile "$dir/$role-key.pem" 2>/dev/null
+        printf '%s\n' "cn = \"$name\"" "dns_name = \"$name\"" tls_www_server \
+            tls_www_client signing_key encryption_key 'expiration_days = 2' \
+            >"$dir/$role.tmpl"
+        certtool --generate-certificate --load-privkey "$dir/$role-key.pem" \
+            --load-ca-certificate "$dir/ca.pem" --load-ca-privkey "$dir/ca-key.pem" \
+            --template "$dir/$role.tmpl" --outfile "$dir/$role-cert.pem" 2>/dev/null
+    done
 }
