@@ -351,6 +351,18 @@ static void note_login_value(struct command *c, const struct scan *sc,
         c->login_value[c->login_values++] = scan_range_of(sc, w);
 }
 
+/* --Name or -name: a name.  One dash and a capital further on is a
+ * one-letter option with its value attached (-pS3cretPw), not a name. */
+static bool option_name_like(const struct shell_text *w)
+{
+    if (w->text[1] == '-')
+        return true;
+    for (size_t i = 2; i < w->len; i++)
+        if (w->text[i] >= 'A' && w->text[i] <= 'Z')
+            return false;
+    return true;
+}
+
 static void args_word(struct scan *sc, struct command *c,
                       const struct shell_text *w)
 {
@@ -386,6 +398,7 @@ static void args_word(struct scan *sc, struct command *c,
      * -pSECRET, whose name a rule already read). */
     if (is_option && !ruled && c->expect == EXPECT_NOTHING &&
         memchr(w->text, '=', w->len) == NULL && w->len > 2 &&
+        option_name_like(w) &&
         (rule = scan_name_rule(sc, w->text, w->len)) != NO_RULE) {
         c->expect = EXPECT_SECRET;
         c->expect_rule = rule;
