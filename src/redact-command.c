@@ -27,6 +27,9 @@ static void find_entries(struct scan *sc, struct command *c, const char *name,
     for (uint16_t i = r->bucket[b]; i < r->bucket[b + 1]; i++) {
         const struct redact_entry *e = &r->entry[i];
 
+        /* A damaged entry ends the run: what follows is not read. */
+        if (!redact_entry_ok(r, e))
+            return;
         if (e->program_length != len ||
             memcmp(r->text + e->program, name, len) != 0) {
             if (c->entries > 0)

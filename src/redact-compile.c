@@ -417,7 +417,12 @@ static int put_text(struct compiler *c, const char *s, size_t n,
 {
     struct redact_rules *r = c->r;
 
-    for (size_t i = 0; n > 0 && i + n <= c->used; i++)
+    /* No text (a finder's option): s may be NULL. */
+    if (n == 0) {
+        *at = 0;
+        return 0;
+    }
+    for (size_t i = 0; i + n <= c->used; i++)
         if (memcmp(r->text + i, s, n) == 0) {
             *at = (uint16_t)i;
             return 0;

@@ -5,6 +5,7 @@
 #ifndef EXECLOG_REDACT_TABLES_H
 #define EXECLOG_REDACT_TABLES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -114,6 +115,44 @@ struct redact_room {
 };
 
 #define REDACT_COMMAND_SIZE 192
+
+/* Whether rule (read from a cache file) is one the scan can apply. */
+static inline bool redact_rule_ok(const struct redact_rule *rule,
+                                  bool generic)
+{
+    bool finder = rule->kind == KIND_NAMES || rule->kind == KIND_HEADERS ||
+                  rule->kind == KIND_URL;
+
+    if (rule->kind == 0 || rule->kind >= KIND_COUNT ||
+        rule->option > REDACT_MAX_TEXT ||
+        rule->option_length > REDACT_MAX_TEXT - rule->option)
+        return false;
+    /* A finder has no option; any other rule without one would match
+     * every word; a finder tied to programs is never run. */
+    if (finder)
+        return rule->option_length == 0 && generic;
+    if (rule->kind == KIND_USERINFO && rule->separator == 0)
+        return false;
+    if (rule->separator != 0 && rule->kind != KIND_USERINFO &&
+        rule->kind != KIND_POSITIONAL)
+        return false;
+    return rule->option_length > 0 || rule->kind == KIND_POSITIONAL ||
+           rule->kind == KIND_STDIN || rule->kind == KIND_PAIR ||
+           rule->kind == KIND_KEYWORD;
+}
+
+/* Whether entry e of r (read from a cache file) points inside r: to a
+ * sound program rule, at text within the text. */
+static inline bool redact_entry_ok(const struct redact_rules *r,
+                                   const struct redact_entry *e)
+{
+    return e->rule >= r->generic && e->rule < r->count &&
+           redact_rule_ok(&r->rules[e->rule], false) &&
+           e->program <= REDACT_MAX_TEXT &&
+           e->program_length <= REDACT_MAX_TEXT - e->program &&
+           e->qualifier <= REDACT_MAX_TEXT &&
+           e->qualifier_length <= REDACT_MAX_TEXT - e->qualifier;
+}
 
 /* The bucket of a program's basename. */
 static inline unsigned redact_bucket(const char *name, size_t len)

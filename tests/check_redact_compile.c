@@ -249,26 +249,53 @@ START_TEST(validate_refuses_damage)
     DAMAGED(r.count = REDACT_MAX_RULES + 1);
     DAMAGED(r.generic = r.count + 1);
     DAMAGED(r.entries = REDACT_MAX_ENTRIES + 1);
-    DAMAGED(r.rules[value].kind = 0);
-    DAMAGED(r.rules[value].kind = KIND_COUNT);
-    DAMAGED(r.rules[value].kind = 0xff);
-    DAMAGED(r.rules[value].option = REDACT_MAX_TEXT + 1);
-    DAMAGED(r.rules[value].option = REDACT_MAX_TEXT - 1);     /* 3 bytes */
-    DAMAGED(r.rules[value].option_length = 0xffff);
-    DAMAGED(r.rules[value].option_length = 0);    /* matches any word */
-    DAMAGED(r.rules[value].separator = ':');
-    DAMAGED(r.rules[2].separator = 0);            /* userinfo without */
     DAMAGED(r.rules[url].option_length = 1);
-    /* A finder among the program rules would never run. */
-    DAMAGED(r.generic = 0);
-    DAMAGED(r.entry[0].rule = url);               /* a generic rule */
-    DAMAGED(r.entry[0].rule = r.count);
-    DAMAGED(r.entry[0].program = REDACT_MAX_TEXT + 1);
-    DAMAGED(r.entry[0].program_length = 0xff;
-            r.entry[0].program = REDACT_MAX_TEXT - 1);
-    DAMAGED(r.entry[0].qualifier = 0xffff);
-    DAMAGED(r.entry[0].qualifier_length = 2;
-            r.entry[0].qualifier = REDACT_MAX_TEXT - 1);
+    DAMAGED(r.rules[url].kind = 0);
+    DAMAGED(r.rules[url].kind = KIND_VALUE);      /* matches any word */
+    /* A damaged program rule passes redact_validate (the program rules
+     * are checked where they are used, not all on every process's first
+     * exec), but no entry leads to it. */
+#define DAMAGED_RULE(index, change)                                     \
+    do {                                                                \
+        r = good;                                                       \
+        change;                                                         \
+        ck_assert_int_eq(redact_validate(&r), 0);                       \
+        for (size_t i = 0; i < r.entries; i++)                          \
+            ck_assert_msg(r.entry[i].rule != (index) ||                 \
+                          !redact_entry_ok(&r, &r.entry[i]),            \
+                          "rule used after %s", #change);               \
+    } while (0)
+    DAMAGED_RULE(value, r.rules[value].kind = 0);
+    DAMAGED_RULE(value, r.rules[value].kind = KIND_COUNT);
+    DAMAGED_RULE(value, r.rules[value].kind = 0xff);
+    DAMAGED_RULE(value, r.rules[value].option = REDACT_MAX_TEXT + 1);
+    DAMAGED_RULE(value, r.rules[value].option = REDACT_MAX_TEXT - 1);
+    DAMAGED_RULE(value, r.rules[value].option_length = 0xffff);
+    DAMAGED_RULE(value, r.rules[value].option_length = 0);
+    DAMAGED_RULE(value, r.rules[value].separator = ':');
+    DAMAGED_RULE(2, r.rules[2].separator = 0);    /* userinfo without */
+#undef DAMAGED_RULE
+    /* A damaged entry passes redact_validate (hundreds of entries are not
+     * checked on every process's first exec) but is never used: the
+     * scan stops at it (redact_entry_ok). */
+#define DAMAGED_ENTRY(change)                                          \
+    do {                                                               \
+        r = good;                                                      \
+        change;                                                        \
+        ck_assert_int_eq(redact_validate(&r), 0);                      \
+        ck_assert_msg(!redact_entry_ok(&r, &r.entry[0]), "entry %s used", \
+                      #change);                                        \
+    } while (0)
+    DAMAGED_ENTRY(r.entry[0].rule = url);               /* a generic rule */
+    DAMAGED_ENTRY(r.entry[0].rule = r.count);
+    DAMAGED_ENTRY(r.entry[0].program = REDACT_MAX_TEXT + 1);
+    DAMAGED_ENTRY(r.entry[0].program_length = 0xff;
+                  r.entry[0].program = REDACT_MAX_TEXT - 1);
+    DAMAGED_ENTRY(r.entry[0].qualifier = 0xffff);
+    DAMAGED_ENTRY(r.entry[0].qualifier_length = 2;
+                  r.entry[0].qualifier = REDACT_MAX_TEXT - 1);
+#undef DAMAGED_ENTRY
+    ck_assert(redact_entry_ok(&good, &good.entry[0]));
     DAMAGED(r.bucket[0] = 1);
     DAMAGED(r.bucket[REDACT_BUCKETS] = r.entries - 1);
     /* Buckets out of order (an entry filed in another bucket is only
