@@ -11,6 +11,7 @@
 
 
 enum phase { PHASE_PROGRAM, PHASE_WRAPPER, PHASE_ARGS };
+enum { LOGIN_UNKNOWN, LOGIN_YES, LOGIN_NO };
 enum expect { EXPECT_NOTHING, EXPECT_OPTION_VALUE, EXPECT_COMMAND,
               EXPECT_SECRET, EXPECT_KEYWORD_VALUE, EXPECT_LOGIN_VALUE };
 
@@ -75,7 +76,9 @@ static void program_word(struct scan *sc, struct command *c,
     const char *base = w->text, *slash;
     size_t len;
 
-    if (w->len == 0 || is_assignment(sc, w) || is_reserved(w))
+    /* In argv, "if" would be a program called if. */
+    if (w->len == 0 || is_assignment(sc, w) ||
+        (sc->string_depth > 0 && is_reserved(w)))
         return;
     /* The wrapper's own rules end where its program begins. */
     if (c->piped_in || c->login_user)
@@ -94,8 +97,11 @@ static void program_word(struct scan *sc, struct command *c,
     c->sub_known = false;
     c->format_first = len == 6 && memcmp(base, "printf", 6) == 0;
     c->echo = c->format_first || (len == 4 && memcmp(base, "echo", 4) == 0);
-    c->runs_after_dashes = redact_runs_after_dashes(base, len);
-    c->no_login = redact_not_a_login(base, len);
+    /* Kept for the questions asked only when their case comes up: most
+     * commands have neither "--" nor -u. */
+    c->program_length = (uint8_t)(len < MAX_PROGRAM ? len : 0);
+    memcpy(c->program, base, c->program_length);
+    c->login_meaning = LOGIN_UNKNOWN;
     find_entries(sc, c, base, len);
 }
 
@@ -366,6 +372,14 @@ static bool option_name_like(const struct shell_text *w)
     return true;
 }
 
+static bool logins_here(struct command *c)
+{
+    if (c->login_meaning == LOGIN_UNKNOWN)
+        c->login_meaning = redact_not_a_login(c->program, c->program_length)
+                               ? LOGIN_NO : LOGIN_YES;
+    return c->login_meaning == LOGIN_YES;
+}
+
 static void args_word(struct scan *sc, struct command *c,
                       const struct shell_text *w)
 {
@@ -376,7 +390,7 @@ static void args_word(struct scan *sc, struct command *c,
 
     if (is_option && word_is(w, "--", 2)) {
         c->options_done = true;
-        if (c->runs_after_dashes)
+        if (redact_runs_after_dashes(c->program, c->program_length))
             c->phase = PHASE_PROGRAM;
         return;
     }
@@ -407,7 +421,7 @@ static void args_word(struct scan *sc, struct command *c,
         c->expect_rule = rule;
     }
     if (is_option && !ruled && sc->names_rule != NO_RULE &&
-        c->phase == PHASE_ARGS && !c->no_login)
+        c->phase == PHASE_ARGS && logins_here(c))
         login_option(c, w);
     if (!is_option && c->expect == EXPECT_NOTHING)
         operand(sc, c, w);

@@ -11,6 +11,7 @@
 #include "redact-scan.h"
 
 #define MAX_SUBCOMMAND 32
+#define MAX_PROGRAM 24
 
 struct wrapper;
 
@@ -22,9 +23,9 @@ struct command {
     bool echo, has_echo, has_last, piped_in;
     bool format_first;          /* printf: its first operand is a format */
     bool keep;                  /* the word names no secret: keep rule */
-    bool runs_after_dashes;     /* kubectl exec ... -- COMMAND */
     bool login_user;            /* -u USER given: -p VALUE is a password */
-    bool no_login;              /* -u and -p mean something else here */
+    uint8_t login_meaning;      /* LOGIN_*: whether -u and -p are a user
+                                   and a password here, asked once */
     uint8_t login_values;
     uint16_t secret_key;        /* pair: the operand that holds the secret,
                                    if it is the last */
@@ -32,8 +33,9 @@ struct command {
     uint8_t operands_left;
     uint16_t operands, first_entry, entries;
     uint32_t qualified;         /* bit k: entry first_entry + k's option seen */
-    uint8_t sub_length;
+    uint8_t sub_length, program_length;
     char sub[MAX_SUBCOMMAND];   /* the first operand: a subcommand */
+    char program[MAX_PROGRAM];  /* the basename (0 long if longer) */
     struct redact_mask echo_words, last, piped, login_value[2];
 };
 

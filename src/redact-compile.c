@@ -539,6 +539,23 @@ static void index_entries(struct redact_rules *r)
         r->bucket[b++] = r->entries;
 }
 
+/* What every scan would otherwise work out from the generic rules. */
+static void index_generic(struct redact_rules *r)
+{
+    r->names_rule = r->headers_rule = r->url_rule = REDACT_NO_RULE;
+    for (uint16_t i = r->generic; i-- > 0;) {
+        uint8_t kind = r->rules[i].kind;
+
+        if (kind == KIND_NAMES)
+            r->names_rule = i;
+        else if (kind == KIND_HEADERS)
+            r->headers_rule = i;
+        else if (kind == KIND_URL)
+            r->url_rule = i;
+        r->generic_options |= kind >= KIND_VALUE && kind <= KIND_KEEP;
+    }
+}
+
 int redact_compile(struct redact_rules *r, const char *spec, struct diag *d)
 {
     static struct compiler c;
@@ -569,6 +586,7 @@ int redact_compile(struct redact_rules *r, const char *spec, struct diag *d)
         return rc;
     }
     index_entries(r);
+    index_generic(r);
     return 0;
 }
 

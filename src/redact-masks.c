@@ -6,6 +6,14 @@
 
 #include "redact.h"
 
+/* A finder's index: none, or a generic rule of its kind. */
+static bool finder_ok(const struct redact_rules *r, uint16_t index,
+                      uint8_t kind)
+{
+    return index == REDACT_NO_RULE ||
+           (index < r->generic && r->rules[index].kind == kind);
+}
+
 int redact_validate(const struct redact_rules *r)
 {
     if (r->count > REDACT_MAX_RULES || r->generic > r->count ||
@@ -18,6 +26,13 @@ int redact_validate(const struct redact_rules *r)
     for (size_t i = 0; i < r->generic; i++)
         if (!redact_rule_ok(&r->rules[i], true))
             return -EINVAL;
+    /* No rules (redact = none): nothing else is read. */
+    if (r->count == 0)
+        return 0;
+    if (!finder_ok(r, r->names_rule, KIND_NAMES) ||
+        !finder_ok(r, r->headers_rule, KIND_HEADERS) ||
+        !finder_ok(r, r->url_rule, KIND_URL))
+        return -EINVAL;
     /* The buckets: rising, within the entries.  Whether each entry is in
      * the bucket of its name is not checked here, on every process's
      * first exec: a misplaced entry is only never found (the compiler's

@@ -14,7 +14,7 @@
 #include "shellsplit.h"
 
 /* No rule: a mask made for lack of room, or a finder not configured. */
-#define NO_RULE 0xffffu
+#define NO_RULE REDACT_NO_RULE
 
 struct command;
 

@@ -42,6 +42,7 @@ enum redact_kind {
 #define REDACT_MAX_ENTRIES 512
 #define REDACT_MAX_TEXT 6144
 #define REDACT_BUCKETS 64
+#define REDACT_NO_RULE 0xffffu
 
 struct redact_rule {
     uint8_t kind;
@@ -66,11 +67,14 @@ struct redact_rules {
     uint16_t count;         /* rules */
     uint16_t entries;
     uint16_t generic;       /* rules[0..generic) apply to any program */
-    uint16_t reserved;
+    /* Worked out at reload, not by every scan: the first names, headers
+     * and url rule (REDACT_NO_RULE: none), and whether some option rule
+     * applies to any program. */
+    uint16_t names_rule, headers_rule, url_rule;
+    uint16_t generic_options;
     /* Entries sorted by bucket of their program's name, then name:
      * bucket b is entry[bucket[b]..bucket[b+1]). */
     uint16_t bucket[REDACT_BUCKETS + 1];
-    uint16_t reserved2;
     struct redact_rule rules[REDACT_MAX_RULES];
     struct redact_entry entry[REDACT_MAX_ENTRIES];
     char text[REDACT_MAX_TEXT];

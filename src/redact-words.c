@@ -498,15 +498,16 @@ void redact_find_slash_option(const char *w, size_t len,
  * mysql -p... */
 bool redact_runs_after_dashes(const char *name, size_t len)
 {
-    static const char programs[] =
-        "kubectl\0oc\0nsenter\0firejail\0bwrap\0lxc\0incus\0crictl\0"
-        "systemd-nspawn\0flatpak-spawn\0distrobox\0toolbox\0minikube\0k3s\0"
-        "microk8s.kubectl\0";
+    /* Sorted: looked up for every command. */
+    static const char programs[][24] = {
+        "bwrap", "crictl", "distrobox", "firejail", "flatpak-spawn", "incus",
+        "k3s", "kubectl", "lxc", "microk8s.kubectl", "minikube", "nsenter",
+        "oc", "systemd-nspawn", "toolbox",
+    };
 
-    FOR_EACH_WORD(program, programs)
-        if (strlen(program) == len && memcmp(program, name, len) == 0)
-            return true;
-    return false;
+    return sorted_find(programs, sizeof(programs[0]),
+                       sizeof(programs) / sizeof(programs[0]),
+                       sizeof(programs[0]), name, len) >= 0;
 }
 
 /* How many values follow a config key that names a credential: 1 for
@@ -531,14 +532,16 @@ unsigned redact_credential_values(const char *text, size_t len)
 
 bool redact_not_a_login(const char *name, size_t len)
 {
-    static const char programs[] =
-        "journalctl\0systemctl\0loginctl\0docker\0podman\0nerdctl\0"
-        "ps\0top\0htop\0atop\0iotop\0pgrep\0pkill\0pidstat\0lsof\0"
-        "strace\0ltrace\0perf\0renice\0crontab\0gdb\0prlimit\0pmap\0"
-        "kill\0killall\0setpriv\0ss\0netstat\0fuser\0nsenter\0";
+    /* Sorted: looked up for every command. */
+    static const char programs[][16] = {
+        "atop", "crontab", "docker", "fuser", "gdb", "htop", "iotop",
+        "journalctl", "kill", "killall", "loginctl", "lsof", "ltrace",
+        "nerdctl", "netstat", "nsenter", "perf", "pgrep", "pidstat", "pkill",
+        "pmap", "podman", "prlimit", "ps", "renice", "setpriv", "ss",
+        "strace", "systemctl", "top",
+    };
 
-    FOR_EACH_WORD(program, programs)
-        if (strlen(program) == len && memcmp(program, name, len) == 0)
-            return true;
-    return false;
+    return sorted_find(programs, sizeof(programs[0]),
+                       sizeof(programs) / sizeof(programs[0]),
+                       sizeof(programs[0]), name, len) >= 0;
 }

@@ -68,15 +68,6 @@ static void command_string(struct scan *sc, const struct shell_text *w)
     sc->was_string = true;
 }
 
-/* The first rule of each built-in finder kind, or NO_RULE. */
-static uint16_t first_of_kind(const struct redact_rules *r, uint8_t kind)
-{
-    for (uint16_t i = 0; i < r->generic; i++)
-        if (r->rules[i].kind == kind)
-            return i;
-    return NO_RULE;
-}
-
 void redact_scan(const struct redact_rules *r, char *const *argv,
                  size_t budget, const struct redact_room *room,
                  struct redact_masks *out)
@@ -98,12 +89,10 @@ void redact_scan(const struct redact_rules *r, char *const *argv,
         return;
     if (reading) {
         memset(&sc.commands[0], 0, sizeof(struct command));
-        sc.names_rule = first_of_kind(r, KIND_NAMES);
-        sc.headers_rule = first_of_kind(r, KIND_HEADERS);
-        sc.url_rule = first_of_kind(r, KIND_URL);
-        for (uint16_t k = 0; k < r->generic; k++)
-            sc.generic_options |= r->rules[k].kind >= KIND_VALUE &&
-                                  r->rules[k].kind <= KIND_KEEP;
+        sc.names_rule = r->names_rule;
+        sc.headers_rule = r->headers_rule;
+        sc.url_rule = r->url_rule;
+        sc.generic_options = r->generic_options != 0;
     }
     for (i = 0; argv[i] != NULL; i++) {
         struct shell_text w = { argv[i], 0, 0, NULL };
@@ -143,6 +132,6 @@ bool redact_names_secret(const struct redact_rules *r, const char *name,
 
     if (r == NULL || r->count == 0)
         return false;
-    sc.names_rule = first_of_kind(r, KIND_NAMES);
+    sc.names_rule = r->names_rule;
     return scan_name_rule(&sc, name, len) != NO_RULE;
 }

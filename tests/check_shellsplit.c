@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "check_core.h"
+#include "redact-words.h"
 #include "shellsplit.h"
+#include "wrappers.h"
 
 /* What the reader was told, as text: [word] per word (>[word] for a
  * redirection's target), ';' per command end, '|' per pipe, '(' and ')'
@@ -194,6 +196,39 @@ START_TEST(no_room_reports_the_rest_unread)
 }
 END_TEST
 
+/* The tables are searched by bisection: each name must be found, so an
+ * entry out of order fails here. */
+START_TEST(every_listed_program_is_found)
+{
+    static const char *const wrapper_names[] = {
+        "ash", "bash", "builtin", "busybox", "chroot", "chrt", "command",
+        "dash", "doas", "env", "eval", "exec", "flock", "ionice", "kadmin",
+        "kadmin.local", "ksh", "lftp", "ltrace", "mksh", "nice", "nocorrect",
+        "noglob", "nohup", "runuser", "script", "setsid", "sh", "ssh",
+        "sshpass", "stdbuf", "strace", "su", "sudo", "taskset", "time",
+        "timeout", "unbuffer", "watch", "xargs", "zsh",
+    };
+    static const char *const dashes[] = {
+        "bwrap", "kubectl", "nsenter", "oc", "systemd-nspawn", "toolbox",
+    };
+    static const char *const not_logins[] = {
+        "atop", "docker", "journalctl", "podman", "ps", "systemctl", "top",
+    };
+
+    for (size_t i = 0; i < sizeof(wrapper_names) / sizeof(*wrapper_names); i++)
+        ck_assert_msg(wrapper_find(wrapper_names[i], strlen(wrapper_names[i])),
+                      "%s", wrapper_names[i]);
+    for (size_t i = 0; i < sizeof(dashes) / sizeof(*dashes); i++)
+        ck_assert(redact_runs_after_dashes(dashes[i], strlen(dashes[i])));
+    for (size_t i = 0; i < sizeof(not_logins) / sizeof(*not_logins); i++)
+        ck_assert(redact_not_a_login(not_logins[i], strlen(not_logins[i])));
+    ck_assert(wrapper_find("true", 4) == NULL);
+    ck_assert(wrapper_find("sudoers", 7) == NULL);
+    ck_assert(wrapper_find("su", 1) == NULL);
+    ck_assert(!redact_runs_after_dashes("mysql", 5));
+}
+END_TEST
+
 Suite *shellsplit_suite(void)
 {
     Suite *s = suite_create("shellsplit");
@@ -205,6 +240,7 @@ Suite *shellsplit_suite(void)
                         sizeof(origin_cases) / sizeof(origin_cases[0]));
     tcase_add_test(tc, nested_text_keeps_outer_origins);
     tcase_add_test(tc, no_room_reports_the_rest_unread);
+    tcase_add_test(tc, every_listed_program_is_found);
     suite_add_tcase(s, tc);
     return s;
 }
