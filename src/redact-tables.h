@@ -40,7 +40,7 @@ enum redact_kind {
 
 #define REDACT_MAX_RULES 192
 #define REDACT_MAX_ENTRIES 512
-#define REDACT_MAX_TEXT 6144
+#define REDACT_MAX_TEXT 4096
 #define REDACT_BUCKETS 64
 #define REDACT_NO_RULE 0xffffu
 
