@@ -124,7 +124,7 @@ START_TEST(compile_limits)
     strcpy(spec + 6 + REDACT_MAX_TEXT, ";value:-x@y");
     ck_assert_int_eq(redact_compile(&r, spec, &d), -EINVAL);
     ck_assert_uint_eq(d.column, 7 + REDACT_MAX_TEXT);
-    ck_assert_str_eq(d.message, "redact rules are too long (at most 6144 "
+    ck_assert_str_eq(d.message, "redact rules are too long (at most 4096 "
                      "bytes of options and program names)");
 
     /* Programs: REDACT_MAX_ENTRIES in all. */
