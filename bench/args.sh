@@ -62,7 +62,7 @@ if [ "${1-}" = --inside ]; then
 100×80 100 80
 10×800 10 800
 1×1MiB 1 1048576
-100×'sh&nbsp;-c&nbsp;secrets' 100 0 $secrets
+100×secrets80 100 0 $secrets
 EOF2
     exit 0
 fi
