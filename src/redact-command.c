@@ -311,26 +311,14 @@ static void operand(struct scan *sc, struct command *c,
 }
 
 /* -u USER ... -p VALUE: with a user given, -p, -P or -w is a password
- * for nearly every client that has no rule of its own (a port is a
- * number). */
+ * for nearly every client that has no rule of its own. */
 static void login_option(struct command *c, const struct shell_text *w)
 {
-    static const char users[] =
-        "-u\0-U\0--user\0--username\0-l\0--login\0-D\0--login-user\0"
-        "--user-name\0--bind-dn\0";
-    static const char passwords[] =
-        "-p\0-P\0-w\0-pw\0-pass\0-passwd\0";
-
-    FOR_EACH_WORD(user, users)
-        if (word_is(w, user, strlen(user)) ||
-            (user[1] == '-' && w->len > strlen(user) &&
-             memcmp(w->text, user, strlen(user)) == 0 &&
-             w->text[strlen(user)] == '='))
-            c->login_user = true;
-    FOR_EACH_WORD(password, passwords)
-        if (word_is(w, password, strlen(password)) &&
-            c->expect == EXPECT_NOTHING)
-            c->expect = EXPECT_LOGIN_VALUE;
+    if (redact_is_user_option(w->text, w->len))
+        c->login_user = true;
+    else if (redact_is_password_option(w->text, w->len) &&
+             c->expect == EXPECT_NOTHING)
+        c->expect = EXPECT_LOGIN_VALUE;
 }
 
 static bool is_number(const struct shell_text *w)
@@ -341,22 +329,11 @@ static bool is_number(const struct shell_text *w)
     return true;
 }
 
-/* A port, a port mapping or a PID (8080, 8080:80/tcp, 1000-1010). */
-static bool is_port_like(const struct shell_text *w)
-{
-    for (size_t i = 0; i < w->len; i++)
-        if ((w->text[i] < '0' || w->text[i] > '9') && w->text[i] != ':' &&
-            w->text[i] != '.' && w->text[i] != '/' && w->text[i] != '-' &&
-            w->text[i] != ',')
-            return false;
-    return true;
-}
-
 /* The login password noted by login_option, if a user was given. */
 static void note_login_value(struct command *c, const struct scan *sc,
                              const struct shell_text *w)
 {
-    if (!is_port_like(w) && c->login_values < 2)
+    if (!redact_is_port_like(w->text, w->len) && c->login_values < 2)
         c->login_value[c->login_values++] = scan_range_of(sc, w);
 }
 

@@ -545,3 +545,36 @@ bool redact_not_a_login(const char *name, size_t len)
                        sizeof(programs) / sizeof(programs[0]),
                        sizeof(programs[0]), name, len) >= 0;
 }
+
+bool redact_is_user_option(const char *w, size_t len)
+{
+    static const char users[] =
+        "-u\0-U\0--user\0--username\0-l\0--login\0-D\0--login-user\0"
+        "--user-name\0--bind-dn\0";
+
+    FOR_EACH_WORD(user, users) {
+        size_t n = strlen(user);
+
+        if (len >= n && memcmp(w, user, n) == 0 &&
+            (len == n || (user[1] == '-' && w[n] == '=')))
+            return true;
+    }
+    return false;
+}
+
+bool redact_is_password_option(const char *w, size_t len)
+{
+    FOR_EACH_WORD(option, "-p\0-P\0-w\0-pw\0-pass\0-passwd\0")
+        if (strlen(option) == len && memcmp(w, option, len) == 0)
+            return true;
+    return false;
+}
+
+bool redact_is_port_like(const char *w, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((w[i] < '0' || w[i] > '9') && w[i] != ':' && w[i] != '.' &&
+            w[i] != '/' && w[i] != '-' && w[i] != ',')
+            return false;
+    return true;
+}

@@ -62,6 +62,16 @@ bool redact_runs_after_dashes(const char *name, size_t len);
  * and a PID (ps, top, lsof ...). */
 bool redact_not_a_login(const char *name, size_t len);
 
+/* -u, --user=NAME, -D ...: an option that gives a user. */
+bool redact_is_user_option(const char *w, size_t len);
+
+/* -p, -P, -w, -pw, -pass, -passwd: with a user given, a password's. */
+bool redact_is_password_option(const char *w, size_t len);
+
+/* A port, a port mapping or a PID (8080, 8080:80/tcp, 1000-1010): no
+ * password. */
+bool redact_is_port_like(const char *w, size_t len);
+
 /* How many values follow a config key that names a credential (1:
  * npmAuthToken; 2, user and password: http-basic.HOST), 0 for others. */
 unsigned redact_credential_values(const char *text, size_t len);
