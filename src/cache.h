@@ -29,6 +29,13 @@
 
 enum output_format { OUTPUT_FORMAT_TEXT, OUTPUT_FORMAT_JSON };
 
+/* One file for the libraries of every architecture of the host: the i386
+ * library reads the cache that the amd64 `execlog reload` wrote.  So the
+ * header and struct config hold fixed-width fields only (no pointer, long
+ * or size_t), and every 64-bit field sits at a multiple of 8 from the
+ * start of the file, where i386 (which aligns uint64_t to 4 in a struct)
+ * and x86_64 put it alike.  src/builtin.c asserts the layout gen-builtin
+ * saw on the build machine; tests/packages.sh reads one cache from both. */
 struct config {
     struct format format;
     struct filter_chain filters;
@@ -56,6 +63,15 @@ struct config_sources {
 #define CACHE_VERSION 4   /* 2: Fletcher checksum; 3: user names;
                              4: %{setuid}, %{interactive} shift
                              placeholder indices */
+
+/* The cache's name carries its version (/etc/execlog.cache.4), so that the
+ * caches of two versions can coexist: during an upgrade the processes
+ * that still run the previous library keep reading theirs, and the new
+ * library is put in place only once `execlog reload` wrote its own
+ * (doc/design.md, section 10). */
+#define CACHE_STRINGIFY_(x) #x
+#define CACHE_STRINGIFY(x) CACHE_STRINGIFY_(x)
+#define EXECLOG_CACHE_PATH EXECLOG_CACHE_BASE "." CACHE_STRINGIFY(CACHE_VERSION)
 
 struct cache_header {
     char magic[8];
