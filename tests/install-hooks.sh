@@ -241,6 +241,31 @@ case_path_forms() {
     content "$lib"$'\n' "path normalised"
 }
 
+# An entry through the loader's $LIB, as the Debian packages list it: the
+# file checked and mapped is the one of this machine's architecture.
+case_lib_token() {
+    local dir entry
+    # shellcheck disable=SC2016  # $LIB is for the loader
+    dir=$(LD_DEBUG=libs LD_LIBRARY_PATH="$w/"'$LIB' /bin/true 2>&1 >/dev/null |
+        sed -n "s|.*[=:]$w/\([^:[:space:]]*\)[[:space:]]*(LD_LIBRARY_PATH).*|\1|p" | head -n 1)
+    [ -n "$dir" ] || { no "the loader does not say what \$LIB is"; return; }
+    mkdir -p "$w/$dir"
+    cp -p "$lib" "$w/$dir/libexeclog.so"
+    entry="$w/\$LIB/libexeclog.so"
+    orig '# site\n%s\n' "$other"
+    ih enable "$entry"; expect 0 "enable through \$LIB"
+    content "# site"$'\n'"$other"$'\n'"$entry"$'\n' "the entry keeps \$LIB"
+    says "$w/$dir/libexeclog.so here" "enable names the file it checked"
+    mapped "$w/$dir/libexeclog.so" "after enable through \$LIB"
+    ih status; expect 0 "status of a \$LIB entry"
+    says "enabled: $entry is listed" "status of a \$LIB entry"
+    ih enable "$entry"; expect 0 "second enable"; says "already listed" "second enable"
+    ih disable; expect 0 "disable"; unchanged "disable of a \$LIB entry"
+    ih enable "$w/\$ORIGIN/libexeclog.so"; expect 1 "\$ORIGIN"; unchanged "\$ORIGIN refused"
+    rm -f "$w/$dir/libexeclog.so"
+    ih enable "$entry"; expect 1 "\$LIB without the file"; unchanged "missing \$LIB file"
+}
+
 case_broken_library() {
     orig '# c\n%s' "$other"
     bad() {  # bad LIBRARY MESSAGE
@@ -427,7 +452,7 @@ EOF
 export IHT_WORK=$work IHT_SRCDIR=$srcdir IHT_BUILD=$build IHT_CLI=$cli IHT_OTHER=$other IHT_CACHE=$cache
 fail=0
 for c in no-file empty-file no-final-newline comments-and-other mode-owner \
-    shared-line path-forms broken-library missing-library invalid-ini \
+    shared-line path-forms lib-token broken-library missing-library invalid-ini \
     other-execlog symlink not-root status systemd uninstall usage; do
     rc=0
     "$srcdir/tests/sandbox.sh" -- /bin/bash "$work/cases.sh" "$c" || rc=$?
