@@ -64,7 +64,7 @@ struct config_sources {
                              4: %{setuid}, %{interactive} shift
                              placeholder indices */
 
-/* The cache's name carries its version (/etc/execlog.cache.4), so that the
+/* The cache's name carries its version (/etc/execlog.cache.N), so that the
  * caches of two versions can coexist: during an upgrade the processes
  * that still run the previous library keep reading theirs, and the new
  * library is put in place only once `execlog reload` wrote its own

@@ -25,7 +25,7 @@ cli=$build/src/execlog
 [ "$(id -u)" = 0 ] || skip "must run as root (mount namespaces, /etc/ld.so.preload)"
 # enable runs `execlog reload`, which writes the cache at the path compiled
 # into execlog; only /etc is a throwaway copy in the sandbox.
-# Its name carries the cache format's version (/etc/execlog.cache.4).
+# Its name carries the cache format's version (/etc/execlog.cache.N).
 cache=$("$cli" --help | sed -n 's/.*use PATH instead of //p')
 case $cache in
     /etc/execlog.cache.*) ;;
