@@ -48,6 +48,10 @@ linked program started afterwards logs the commands it runs.
                     \`execlog check\` and \`execlog reload\`, install the
                     path unit (below), then add LIBRARY to $preload.
                     If a step fails, $preload is not touched.
+                    LIBRARY may name the loader's \$LIB, as in
+                    /usr/\$LIB/execlog/libexeclog.so: each program then
+                    loads the library of its own architecture (the checks
+                    are made on this machine's, $(lib_dir_or_unknown)).
                     Refused if another libexeclog.so is listed.  A second
                     enable leaves the file as it is.
   disable           (root) remove every entry named libexeclog.so from
@@ -168,6 +172,35 @@ elf_name() {
     esac
     case $1 in 1) en="32-bit $en" ;; 2) en="64-bit $en" ;; esac
     printf '%s\n' "$en"
+}
+
+# What the loader makes of \$LIB in this machine's programs
+# (lib/x86_64-linux-gnu on Debian amd64), asked of the loader itself:
+# LD_DEBUG=libs prints the search path that LD_LIBRARY_PATH expands to.
+lib_dir() {
+    # shellcheck disable=SC2016  # $LIB is for the loader, not the shell
+    LD_DEBUG=libs LD_LIBRARY_PATH='/execlog-lib-probe/$LIB' /bin/true 2>&1 \
+        >/dev/null </dev/null |
+        sed -n 's|.*[=:]/execlog-lib-probe/\([^:[:space:]]*\)[[:space:]]*(LD_LIBRARY_PATH).*|\1|p' |
+        head -n 1
+}
+
+lib_dir_or_unknown() {
+    ld=$(lib_dir)
+    printf '%s\n' "${ld:-unknown here}"
+}
+
+# expand_lib PATH: PATH with \$LIB replaced as the loader replaces it for
+# this machine's programs; fails if the loader does not say.
+expand_lib() {
+    # shellcheck disable=SC2016  # $LIB is for the loader, not the shell
+    case $1 in
+        *'$LIB'*)
+            el_dir=$(lib_dir)
+            [ -n "$el_dir" ] || return 1
+            printf '%s\n' "$1" | sed "s|\\\$LIB|$el_dir|g" ;;
+        *) printf '%s\n' "$1" ;;
+    esac
 }
 
 # check_tree PATH: PATH and every directory above it belong to root and
@@ -304,25 +337,32 @@ cmd_enable() {
         *) lib=$(pwd -P)/$lib ;;
     esac
     lib=$(realpath -m -s -- "$lib")
-    case $lib in
+    # \$LIB is the one expansion allowed: the loader's own.
+    # shellcheck disable=SC2016  # $LIB is for the loader, not the shell
+    case $(printf '%s\n' "$lib" | sed 's|\$LIB||g') in
         *[!A-Za-z0-9._/+,=@~-]*)
-            die "$lib: refusing a path with spaces, ':', '#' or other special characters: ld.so splits and cuts entries there" ;;
+            die "$lib: refusing a path with spaces, ':', '#', '\$' (but for \$LIB) or other special characters: ld.so splits and cuts entries there" ;;
     esac
+    # The checks below are made on the file that this machine's programs
+    # load; the entry keeps \$LIB.
+    file=$(expand_lib "$lib") ||
+        die "$lib: cannot tell what the loader makes of \$LIB here; $preload is unchanged"
+    if [ "$file" = "$lib" ]; then shown=$lib; else shown="$lib ($file here)"; fi
 
-    [ -e "$lib" ] || die "$lib: no such file; $preload is unchanged"
-    [ -f "$lib" ] || die "$lib: not a regular file; $preload is unchanged"
-    [ -r "$lib" ] || die "$lib: not readable; $preload is unchanged"
-    elf_info "$lib" || die "$lib: not an ELF file; $preload is unchanged"
+    [ -e "$file" ] || die "$shown: no such file; $preload is unchanged"
+    [ -f "$file" ] || die "$shown: not a regular file; $preload is unchanged"
+    [ -r "$file" ] || die "$shown: not readable; $preload is unchanged"
+    elf_info "$file" || die "$shown: not an ELF file; $preload is unchanged"
     lib_class=$elf_class lib_data=$elf_data lib_type=$elf_type lib_machine=$elf_machine
-    [ "$lib_type" = 3 ] || die "$lib: not an ELF shared object (e_type $lib_type); $preload is unchanged"
+    [ "$lib_type" = 3 ] || die "$shown: not an ELF shared object (e_type $lib_type); $preload is unchanged"
     elf_info /bin/sh || die "/bin/sh: cannot read its ELF header to learn this machine's architecture"
     if [ "$lib_class $lib_data $lib_machine" != "$elf_class $elf_data $elf_machine" ]; then
-        die "$lib: built for $(elf_name "$lib_class" "$lib_machine"), this machine runs $(elf_name "$elf_class" "$elf_machine"); $preload is unchanged"
+        die "$shown: built for $(elf_name "$lib_class" "$lib_machine"), this machine runs $(elf_name "$elf_class" "$elf_machine"); $preload is unchanged"
     fi
     [ "${lib##*/}" = libexeclog.so ] ||
         die "$lib: the file must be named libexeclog.so (disable and execlog status find the entry by that name); $preload is unchanged"
-    check_tree "$lib"
-    check_tree "$(readlink -f -- "$lib")"
+    check_tree "$file"
+    check_tree "$(readlink -f -- "$file")"
 
     lock_etc
     check_preload_file
@@ -331,9 +371,9 @@ cmd_enable() {
         die "$preload already lists $(printf '%s' "$others" | tr '\n' ' '| sed 's/ $//'): refusing to list a second execlog library; run $prog disable first"
     fi
 
-    probe_want=$(readlink -f -- "$lib")
-    probe "$lib" || die "$lib: trial process failed: $probe_error; $preload is unchanged"
-    say "$lib: $(elf_name "$lib_class" "$lib_machine") shared object; a trial process with it preloaded ran /bin/true and cat"
+    probe_want=$(readlink -f -- "$file")
+    probe "$lib" || die "$shown: trial process failed: $probe_error; $preload is unchanged"
+    say "$shown: $(elf_name "$lib_class" "$lib_machine") shared object; a trial process with it preloaded ran /bin/true and cat"
 
     [ -x "$execlog" ] || die "$execlog: not found (install execlog, or give --execlog PATH); $preload is unchanged"
     "$execlog" check || die "execlog check failed: fix the configuration, then enable again; $preload is unchanged"
@@ -422,7 +462,9 @@ cmd_status() {
         return 1
     fi
     case $listed in
-        /*) probe_want=$(readlink -f -- "$listed") ;;
+        /*) probe_want=$(expand_lib "$listed") &&
+                probe_want=$(readlink -f -- "$probe_want") ||
+                probe_want='*/libexeclog.so' ;;
         *) probe_want='*/libexeclog.so' ;;
     esac
     if ! probe; then

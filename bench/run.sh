@@ -471,7 +471,7 @@ done
 [ -f "$sandbox" ] || fail "missing $sandbox"
 
 # The library reads its cache at a path compiled in; only /etc is private.
-cache=$(grep -ao '/[[:alnum:]/._-]*execlog\.cache' "$lib" | sed -n 1p) ||
+cache=$(grep -ao '/[[:alnum:]/._-]*execlog\.cache\.[0-9]*' "$lib" | sed -n 1p) ||
     fail "no cache path found in $lib"
 case $cache in
     /etc/*) ;;

@@ -29,6 +29,13 @@
 
 enum output_format { OUTPUT_FORMAT_TEXT, OUTPUT_FORMAT_JSON, OUTPUT_FORMAT_ECS };
 
+/* One file for the libraries of every architecture of the host: the i386
+ * library reads the cache that the amd64 `execlog reload` wrote.  So the
+ * header and struct config hold fixed-width fields only (no pointer, long
+ * or size_t), and every 64-bit field sits at a multiple of 8 from the
+ * start of the file, where i386 (which aligns uint64_t to 4 in a struct)
+ * and x86_64 put it alike.  src/builtin.c asserts the layout gen-builtin
+ * saw on the build machine; tests/packages.sh reads one cache from both. */
 struct config {
     struct format format;
     struct filter_chain filters;
@@ -58,6 +65,15 @@ struct config_sources {
                              placeholder indices; 6: %{time}, %{boot_id},
                              %{exec_id} and others shift them again, and
                              redaction tables */
+
+/* The cache's name carries its version (/etc/execlog.cache.N), so that the
+ * caches of two versions can coexist: during an upgrade the processes
+ * that still run the previous library keep reading theirs, and the new
+ * library is put in place only once `execlog reload` wrote its own
+ * (doc/design.md, section 10). */
+#define CACHE_STRINGIFY_(x) #x
+#define CACHE_STRINGIFY(x) CACHE_STRINGIFY_(x)
+#define EXECLOG_CACHE_PATH EXECLOG_CACHE_BASE "." CACHE_STRINGIFY(CACHE_VERSION)
 
 struct cache_header {
     char magic[8];

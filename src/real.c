@@ -21,6 +21,8 @@
  * checks at start-up (about 260 instructions per version). */
 #if defined(__x86_64__) && defined(__GLIBC__)
 __asm__(".symver dlsym, dlsym@GLIBC_2.2.5");
+#elif defined(__i386__) && defined(__GLIBC__)
+__asm__(".symver dlsym, dlsym@GLIBC_2.0");
 #endif
 
 /* The race between two first uses is harmless: both store the same

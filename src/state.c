@@ -103,7 +103,7 @@ static int open_owned(const char *path, uid_t uid, size_t min_size)
 
 static void *map_shared(int fd, size_t size)
 {
-    long r = sys_call(SYS_mmap, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+    long r = sys_call(SYS_MMAP, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED,
                       fd, 0);
 
     return r < 0 && r > -4096 ? NULL : (void *)r;

@@ -67,6 +67,28 @@ static inline long sys_raw(long n, long a, long b, long c, long d, long e,
                      : "memory");
     return x0;
 }
+#elif defined(__i386__)
+/* The i386 library (libexeclog:i386 beside amd64's): int $0x80, the
+ * system call gate that needs no vDSO lookup.  The sixth argument goes in
+ * %ebp, which gcc does not hand out as an operand: it is pushed first
+ * (read before %esp moves), then loaded into %ebp, saved around the call
+ * (musl's way). */
+static inline long sys_raw(long n, long a, long b, long c, long d, long e,
+                           long f)
+{
+    long ret;
+
+    __asm__ volatile("pushl %7\n\t"
+                     "pushl %%ebp\n\t"
+                     "movl 4(%%esp), %%ebp\n\t"
+                     "int $0x80\n\t"
+                     "popl %%ebp\n\t"
+                     "addl $4, %%esp"
+                     : "=a"(ret)
+                     : "a"(n), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e), "g"(f)
+                     : "memory");
+    return ret;
+}
 #else
 static inline long sys_raw(long n, long a, long b, long c, long d, long e,
                            long f)
@@ -81,6 +103,15 @@ static inline long sys_raw(long n, long a, long b, long c, long d, long e,
     errno = saved;
     return r;
 }
+#endif
+
+/* mmap with its arguments in registers: on 32-bit ABIs (i386) SYS_mmap is
+ * the old call that reads them from memory, and mmap2 is this one (the
+ * offset in pages; every mapping here starts at 0). */
+#ifdef SYS_mmap2
+#define SYS_MMAP SYS_mmap2
+#else
+#define SYS_MMAP SYS_mmap
 #endif
 
 #define SYS_PAD6(a, b, c, d, e, f, ...) \
@@ -242,7 +273,7 @@ static inline int sys_comm(char name[16])
 
 static inline void *sys_mmap_anonymous(size_t size)
 {
-    long r = sys_call(SYS_mmap, 0, size, PROT_READ | PROT_WRITE,
+    long r = sys_call(SYS_MMAP, 0, size, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
     return r < 0 && r > -4096 ? MAP_FAILED : (void *)r;

@@ -765,6 +765,8 @@ START_TEST(datetime_is_utc_iso8601)
 }
 END_TEST
 
+#define FITS_TIME_T(t) ((int64_t)(time_t)(t) == (t))
+
 START_TEST(datetime_format_matches_strftime)
 {
     /* %Z and %s are left to the checks below: glibc's strftime says "GMT"
@@ -781,14 +783,18 @@ START_TEST(datetime_format_matches_strftime)
         -2203891200 /* 1900-03-01 */,
     };
 
+    /* A 32-bit time_t (i386) cannot give strftime what the library
+     * renders past 2038 or before 1902. */
     for (size_t i = 0; i < sizeof(epochs) / sizeof(epochs[0]); i++)
-        ck_assert_msg(strcmp(datetime_at(epochs[i], fmt),
-                             strftime_utc(epochs[i], fmt)) == 0,
+        ck_assert_msg(!FITS_TIME_T(epochs[i]) ||
+                          strcmp(datetime_at(epochs[i], fmt),
+                                 strftime_utc(epochs[i], fmt)) == 0,
                       "%lld: %s", (long long)epochs[i],
                       datetime_at(epochs[i], fmt));
     /* Every day, and a different time of day each, from 1800 to 2300. */
     for (int64_t t = -5364662400; t < 10413792000; t += 86400 + 3607)
-        ck_assert_msg(strcmp(datetime_at(t, fmt), strftime_utc(t, fmt)) == 0,
+        ck_assert_msg(!FITS_TIME_T(t) ||
+                          strcmp(datetime_at(t, fmt), strftime_utc(t, fmt)) == 0,
                       "%lld: %s", (long long)t, datetime_at(t, fmt));
     ck_assert_str_eq(datetime_at(1735689599, "%s %Z %z"),
                      "1735689599 UTC +0000");

@@ -51,7 +51,7 @@ fi
 # call they wrap and so must not bind lazily on a signal handler's small
 # stack; not the compiler's crtbegin imports; one glibc version; no .bss
 # page to clear.
-lookups=$(readelf -rW "$lib" | awk '$3 == "R_X86_64_GLOB_DAT" || $3 == "R_AARCH64_GLOB_DAT" {print $5}' |
+lookups=$(readelf -rW "$lib" | awk '$3 ~ /^R_(X86_64|AARCH64|386)_GLOB_DAT$/ {print $5}' |
           sed 's/@.*//' | sort | tr '\n' ' ')
 if [ "$lookups" != "dlsym environ " ]; then
     echo "load-time symbol lookups are '$lookups', expected dlsym environ"
@@ -67,9 +67,12 @@ if [ "$plt" != "__errno_location " ]; then
     status=1
 fi
 versions=$(readelf -V "$lib" | awk '/Name: GLIBC_/ {print $3}' | tr '\n' ' ')
-case $(uname -m) in
-x86_64) base="GLIBC_2.2.5 " ;;
-aarch64) base="GLIBC_2.17 " ;;
+# The library's architecture, not the machine's: a cross build's i386
+# library is tested on amd64.
+case $(readelf -h "$lib" | sed -n 's/^ *Machine: *//p') in
+*X86-64) base="GLIBC_2.2.5 " ;;
+*80386) base="GLIBC_2.0 " ;;
+AArch64) base="GLIBC_2.17 " ;;
 *) base=$versions ;;
 esac
 if [ "$versions" != "$base" ]; then

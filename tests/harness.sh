@@ -18,6 +18,9 @@ CLI=$builddir/src/execlog
 SIGEXEC=$builddir/tests/sigexec
 SANDBOX=$top_srcdir/tests/sandbox.sh
 CACHE_PATH=$("$CLI" --help 2>/dev/null | sed -n 's/.*use PATH instead of \(.*\)$/\1/p') || true
+# The cache a build with --sysconfdir=/etc reads; its name carries the
+# cache format's version (src/cache.h).
+ETC_CACHE=/etc/execlog.cache.${CACHE_PATH##*.}
 failures=0
 
 # skip REASON: automake's SKIP (exit 77), with the reason in the test's
@@ -37,8 +40,8 @@ skip_sandbox() {
 # sandbox stands in for /etc only: a test that installs a cache skips on a
 # build configured with another sysconfdir (as make distcheck's is).
 need_etc_cache() {
-    [ "$CACHE_PATH" = /etc/execlog.cache ] ||
-        skip "built with the cache ${CACHE_PATH:-(unknown)}, not /etc/execlog.cache (configure --sysconfdir=/etc)"
+    [ "$CACHE_PATH" = "$ETC_CACHE" ] ||
+        skip "built with the cache ${CACHE_PATH:-(unknown)}, not $ETC_CACHE (configure --sysconfdir=/etc)"
 }
 
 fail() {

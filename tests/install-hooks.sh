@@ -25,9 +25,12 @@ cli=$build/src/execlog
 [ "$(id -u)" = 0 ] || skip "must run as root (mount namespaces, /etc/ld.so.preload)"
 # enable runs `execlog reload`, which writes the cache at the path compiled
 # into execlog; only /etc is a throwaway copy in the sandbox.
-if ! "$cli" --help | grep -q ' /etc/execlog.cache'; then
-    skip "built with a cache outside /etc (configure --sysconfdir=/etc)"
-fi
+# Its name carries the cache format's version (/etc/execlog.cache.N).
+cache=$("$cli" --help | sed -n 's/.*use PATH instead of //p')
+case $cache in
+    /etc/execlog.cache.*) ;;
+    *) skip "built with a cache outside /etc (configure --sysconfdir=/etc)" ;;
+esac
 
 work=$(mktemp -d /tmp/execlog-install-hooks.XXXXXX)
 trap 'rm -rf -- "$work"' EXIT
@@ -102,7 +105,7 @@ fi
 # The cases, run one per sandbox.
 cat >"$work/cases.sh" <<'EOF'
 set -uo pipefail
-w=$IHT_WORK srcdir=$IHT_SRCDIR build=$IHT_BUILD cli=$IHT_CLI other=$IHT_OTHER case=$1
+w=$IHT_WORK srcdir=$IHT_SRCDIR build=$IHT_BUILD cli=$IHT_CLI other=$IHT_OTHER cache=$IHT_CACHE case=$1
 script=$w/bin/execlog-install-hooks
 lib=$w/lib/libexeclog.so
 P=/etc/ld.so.preload
@@ -151,7 +154,7 @@ mapped() {  # mapped PATH WHAT: a new process maps PATH
 
 # Every case starts from the shipped ini, no cache and no ld.so.preload.
 install -m 644 -o root -g root "$srcdir/etc/execlog.ini" /etc/execlog.ini
-rm -f /etc/execlog.cache "$P"
+rm -f "$cache" "$P"
 [ ! -d /run/systemd/system ] || no "the sandbox's /run has systemd in it"
 
 case_no_file() {
@@ -161,7 +164,7 @@ case_no_file() {
     no_temp "enable"
     says "path unit: skipped" "no systemd"
     ! compgen -G '/etc/systemd/system/execlog-reload.*' >/dev/null || no "units installed without systemd"
-    [ -f /etc/execlog.cache ] || no "enable did not run execlog reload"
+    [ -f "$cache" ] || no "enable did not run execlog reload"
     mapped "$lib" "after enable"
     ih status; expect 0 "status"
     ih disable; expect 0 "disable"; absent "disable"
@@ -238,6 +241,31 @@ case_path_forms() {
     content "$lib"$'\n' "path normalised"
 }
 
+# An entry through the loader's $LIB, as the Debian packages list it: the
+# file checked and mapped is the one of this machine's architecture.
+case_lib_token() {
+    local dir entry
+    # shellcheck disable=SC2016  # $LIB is for the loader
+    dir=$(LD_DEBUG=libs LD_LIBRARY_PATH="$w/"'$LIB' /bin/true 2>&1 >/dev/null |
+        sed -n "s|.*[=:]$w/\([^:[:space:]]*\)[[:space:]]*(LD_LIBRARY_PATH).*|\1|p" | head -n 1)
+    [ -n "$dir" ] || { no "the loader does not say what \$LIB is"; return; }
+    mkdir -p "$w/$dir"
+    cp -p "$lib" "$w/$dir/libexeclog.so"
+    entry="$w/\$LIB/libexeclog.so"
+    orig '# site\n%s\n' "$other"
+    ih enable "$entry"; expect 0 "enable through \$LIB"
+    content "# site"$'\n'"$other"$'\n'"$entry"$'\n' "the entry keeps \$LIB"
+    says "$w/$dir/libexeclog.so here" "enable names the file it checked"
+    mapped "$w/$dir/libexeclog.so" "after enable through \$LIB"
+    ih status; expect 0 "status of a \$LIB entry"
+    says "enabled: $entry is listed" "status of a \$LIB entry"
+    ih enable "$entry"; expect 0 "second enable"; says "already listed" "second enable"
+    ih disable; expect 0 "disable"; unchanged "disable of a \$LIB entry"
+    ih enable "$w/\$ORIGIN/libexeclog.so"; expect 1 "\$ORIGIN"; unchanged "\$ORIGIN refused"
+    rm -f "$w/$dir/libexeclog.so"
+    ih enable "$entry"; expect 1 "\$LIB without the file"; unchanged "missing \$LIB file"
+}
+
 case_broken_library() {
     orig '# c\n%s' "$other"
     bad() {  # bad LIBRARY MESSAGE
@@ -254,7 +282,7 @@ case_broken_library() {
     bad "$w/bad/name/libother.so" "must be named libexeclog.so"
     bad "$w/bad/loose/libexeclog.so" "writable by group or others"
     bad "$w/lib/lib exec.so" "special characters"
-    [ ! -e /etc/execlog.cache ] || no "a refused enable ran execlog reload"
+    [ ! -e "$cache" ] || no "a refused enable ran execlog reload"
 }
 
 case_missing_library() {
@@ -317,19 +345,19 @@ case_status() {
     [ "$out" = "not enabled: no libexeclog.so in $P" ] || no "status line: $out"
     ih enable "$lib"; expect 0 "enable"
     ih status; expect 0 "enabled"
-    [ "$out" = "enabled: $lib is listed in $P and loaded by new processes; /etc/execlog.cache is valid and up to date with /etc/execlog.ini" ] ||
+    [ "$out" = "enabled: $lib is listed in $P and loaded by new processes; $cache is valid and up to date with /etc/execlog.ini" ] ||
         no "status line: $out"
     echo '# edited' >>/etc/execlog.ini
     ih status; expect 1 "ini newer than the cache"
-    [ "$out" = "problem: $lib is enabled and loaded; /etc/execlog.cache is valid, but /etc/execlog.ini changed since the last reload (run execlog reload)" ] ||
+    [ "$out" = "problem: $lib is enabled and loaded; $cache is valid, but /etc/execlog.ini changed since the last reload (run execlog reload)" ] ||
         no "status line, ini newer than the cache: $out"
     "$cli" reload >/dev/null
     ih status; expect 0 "after reload"
-    chmod 666 /etc/execlog.cache
+    chmod 666 "$cache"
     ih status; expect 1 "cache writable by others"
-    case $out in "problem: $lib is enabled and loaded; /etc/execlog.cache is not used ("*"): built-in defaults apply") ;;
+    case $out in "problem: $lib is enabled and loaded; $cache is not used ("*"): built-in defaults apply") ;;
         *) no "status line, cache writable by others: $out" ;; esac
-    chmod 644 /etc/execlog.cache
+    chmod 644 "$cache"
     # Listed, but not loadable: from here on every process prints a loader
     # error, so only stdout is looked at.
     printf '%s\n' "$w/gone/libexeclog.so" >"$P"
@@ -421,10 +449,10 @@ case_usage() {
 exit $failed
 EOF
 
-export IHT_WORK=$work IHT_SRCDIR=$srcdir IHT_BUILD=$build IHT_CLI=$cli IHT_OTHER=$other
+export IHT_WORK=$work IHT_SRCDIR=$srcdir IHT_BUILD=$build IHT_CLI=$cli IHT_OTHER=$other IHT_CACHE=$cache
 fail=0
 for c in no-file empty-file no-final-newline comments-and-other mode-owner \
-    shared-line path-forms broken-library missing-library invalid-ini \
+    shared-line path-forms lib-token broken-library missing-library invalid-ini \
     other-execlog symlink not-root status systemd uninstall usage; do
     rc=0
     "$srcdir/tests/sandbox.sh" -- /bin/bash "$work/cases.sh" "$c" || rc=$?

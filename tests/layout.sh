@@ -24,6 +24,9 @@ if [ -n "$loops" ]; then
 fi
 
 for f in "$src"/*.c "$src"/*.h; do
+    # src/builtin.c is gen-builtin's output (bytes of struct config), not
+    # a file anyone reads; in an in-tree build it is next to the sources.
+    [ "${f##*/}" != builtin.c ] || continue
     n=$(wc -l <"$f")
     if [ "$n" -gt 600 ]; then
         echo "$f: $n lines, more than 600"

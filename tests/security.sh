@@ -235,8 +235,8 @@ else
     fail "cache (fifo): execlog show exit $rc (124: hung on the FIFO), want 1: $(cat "$WORK/show-fifo.err")"
 fi
 
-# The library itself, on /etc/execlog.cache in the sandbox.
-if [ "$CACHE_PATH" != /etc/execlog.cache ]; then
+# The library itself, on /etc/execlog.cache.N in the sandbox.
+if [ "$CACHE_PATH" != "$ETC_CACHE" ]; then
     note "library cache tests skipped: this build reads $CACHE_PATH, and the sandbox stands in for /etc only (configure --sysconfdir=/etc)"
 else
     # Runs inside the sandbox.  Every exec reads the cache, so /bin/true
@@ -245,24 +245,24 @@ else
     # shell builtins only, and is released by opening the FIFO for writing.
     cat >"$WORK/cache-cases.sh" <<'CASES'
 set -u
-good=$1 work=$2
+good=$1 work=$2 cache=$3
 mkfifo "$work/nap"
 nap() { read -r -t "$1" _ <>"$work/nap" || true; }
-install -m 644 -o root -g root "$good" /etc/execlog.cache
+install -m 644 -o root -g root "$good" "$cache"
 /bin/true sec-good
 for kind in owner group others symlink directory; do
-    rm -rf /etc/execlog.cache
+    rm -rf "$cache"
     case $kind in
-        owner) install -m 644 -o nobody "$good" /etc/execlog.cache ;;
-        group) install -m 664 -o root "$good" /etc/execlog.cache ;;
-        others) install -m 646 -o root "$good" /etc/execlog.cache ;;
-        symlink) ln -s "$good" /etc/execlog.cache ;;
-        directory) mkdir /etc/execlog.cache ;;
+        owner) install -m 644 -o nobody "$good" "$cache" ;;
+        group) install -m 664 -o root "$good" "$cache" ;;
+        others) install -m 646 -o root "$good" "$cache" ;;
+        symlink) ln -s "$good" "$cache" ;;
+        directory) mkdir "$cache" ;;
     esac
     /bin/true "sec-$kind"
 done
-rm -rf /etc/execlog.cache
-mkfifo -m 644 /etc/execlog.cache
+rm -rf "$cache"
+mkfifo -m 644 "$cache"
 /bin/true sec-fifo &
 pid=$!
 for ((i = 0; i < 50; i++)); do
@@ -271,14 +271,14 @@ for ((i = 0; i < 50; i++)); do
 done
 if [ -d "/proc/$pid" ]; then
     echo "fifo: HUNG"
-    exec 3<>/etc/execlog.cache
+    exec 3<>"$cache"
 fi
 wait "$pid"
 echo "fifo: exit $?"
 CASES
     rc=0
     in_sandbox cache-cases "$WORK/cache-cases.sink" bash "$WORK/cache-cases.sh" \
-        "$WORK/good.cache" "$WORK" || rc=$?
+        "$WORK/good.cache" "$WORK" "$ETC_CACHE" || rc=$?
     sink=$WORK/cache-cases.sink
     # line_for KIND: the line logged for /bin/true sec-KIND.
     line_for() { grep -E " /bin/true sec-$1\$" "$sink"; }
@@ -294,10 +294,10 @@ CASES
         pid=$(printf '%s\n' "$line" | sed -n 's/^<[0-9]*>execlog\[\([0-9]*\)\]: .*/\1/p' | head -n 1)
         reason=${why[$kind]:-it is not a regular file}
         if [ "$kind" = fifo ] && grep -q 'fifo: HUNG' "$WORK/cache-cases.out"; then
-            fail "library: with a FIFO as /etc/execlog.cache every exec blocks in open() (the prime directive: no hang)"
+            fail "library: with a FIFO as $ETC_CACHE every exec blocks in open() (the prime directive: no hang)"
         elif [ -z "$line" ] || printf '%s\n' "$line" | grep -q SECURITY-TEST; then
             fail "library ($kind): want the exec logged with the built-in format: '$line'"
-        elif ! grep -qxF "<86>execlog[$pid]: execlog: /etc/execlog.cache not used: $reason; built-in defaults apply" "$sink"; then
+        elif ! grep -qxF "<86>execlog[$pid]: execlog: $ETC_CACHE not used: $reason; built-in defaults apply" "$sink"; then
             fail "library ($kind): no line from pid $pid saying '$reason': $(grep -F "execlog[$pid]" "$sink")"
         else
             ok "library ($kind): not used, built-in defaults, and the log says: $reason"
@@ -308,7 +308,7 @@ fi
 # The file output (output = file:PATH) on a FIFO: the line must not wait
 # for a reader that never comes.  (outputs.sh tests that it refuses a
 # symbolic link.)
-if [ "$CACHE_PATH" = /etc/execlog.cache ]; then
+if [ "$CACHE_PATH" = "$ETC_CACHE" ]; then
     cat >"$WORK/fifo-output.sh" <<'FIFO'
 set -u
 work=$1 cli=$2

@@ -11,7 +11,7 @@
 #   3. 10,000 execs from 8 parallel workers into a real systemd-journald:
 #      exactly 10,000 entries in `journalctl -D DIR -t execlog`.
 #
-# When this build reads /etc/execlog.cache (configure --sysconfdir=/etc),
+# When this build reads /etc/execlog.cache.N (configure --sysconfdir=/etc),
 # each run has a cache there (the sandbox's /etc is a copy), so that every
 # exec also goes through the cache state shared by the threads, and with
 # send_timeout_ms = 5000: under load (a sanitizer build, make -j) a
@@ -34,10 +34,10 @@ TMO=${STRESS_TIMEOUT:-300}
 # /tmp may be mounted noexec.
 work_dir "$builddir/tests/stress-work.XXXXXX" "${STRESS_KEEP:-0}"
 
-# The cache each run installs as /etc/execlog.cache, if this build reads it;
+# The cache each run installs as /etc/execlog.cache.N, if this build reads it;
 # its format proves that it was used.
 cache='' lead=' '
-if [ "$CACHE_PATH" = /etc/execlog.cache ]; then
+if [ "$CACHE_PATH" = "$ETC_CACHE" ]; then
     printf '%s\n' 'send_timeout_ms = 5000' \
         'message_format = "[stress] %{cmdline}"' >"$WORK/stress.ini"
     chmod 644 "$WORK/stress.ini"
@@ -47,7 +47,7 @@ if [ "$CACHE_PATH" = /etc/execlog.cache ]; then
         fail "cannot compile $WORK/stress.ini"
     fi
 else
-    note "this build does not read /etc/execlog.cache: the runs use the built-in defaults (100 ms send timeout)"
+    note "this build does not read $ETC_CACHE: the runs use the built-in defaults (100 ms send timeout)"
 fi
 
 # run NAME SANDBOX-OPTIONS -- CMD...: CMD in the sandbox with the library
@@ -60,8 +60,8 @@ run() {
     while [ "$1" != -- ]; do opts+=("$1"); shift; done
     shift
     timeout -k 10 "$TMO" bash "$SANDBOX" --preload "$LIB" "${opts[@]}" -- \
-        bash -c '[ -z "$1" ] || install -m 0644 -o root -g root "$1" /etc/execlog.cache || exit 99
-                 shift; exec "$@"' _ "$cache" "$@" \
+        bash -c '[ -z "$1" ] || install -m 0644 -o root -g root "$1" "$2" || exit 99
+                 shift 2; exec "$@"' _ "$cache" "$ETC_CACHE" "$@" \
         >"$WORK/$name.out" 2>"$WORK/$name.err" || rc=$?
     printf '      (%s: %d s)\n' "$name" $((SECONDS - start))
     [ $rc -ne 77 ] || skip_sandbox "$WORK/$name.err"
