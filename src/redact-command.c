@@ -361,9 +361,8 @@ static void args_word(struct scan *sc, struct command *c,
                       const struct shell_text *w)
 {
     bool is_option = !c->options_done && w->len > 1 && w->text[0] == '-';
-    bool is_flag = false, ruled = false;
+    bool ruled = false;
     uint16_t rule;
-    int m;
 
     if (is_option && word_is(w, "--", 2)) {
         c->options_done = true;
@@ -376,18 +375,13 @@ static void args_word(struct scan *sc, struct command *c,
     for (uint16_t k = 0; k < c->entries; k++) {
         uint16_t index = sc->r->entry[c->first_entry + k].rule;
 
-        if (!qualified(sc, c, k) ||
-            (m = option_rule(sc, c, index, w, is_option)) == NO_MATCH)
-            continue;
-        ruled = true;
-        is_flag |= m == OPTION_WORD && sc->r->rules[index].kind >= KIND_NOVALUE;
+        if (qualified(sc, c, k) &&
+            option_rule(sc, c, index, w, is_option) != NO_MATCH)
+            ruled = true;
     }
-    for (uint16_t i = 0; sc->generic_options && i < sc->r->generic; i++) {
-        if ((m = option_rule(sc, c, i, w, is_option)) == NO_MATCH)
-            continue;
-        ruled = true;
-        is_flag |= m == OPTION_WORD && sc->r->rules[i].kind >= KIND_NOVALUE;
-    }
+    for (uint16_t i = 0; sc->generic_options && i < sc->r->generic; i++)
+        if (option_rule(sc, c, i, w, is_option) != NO_MATCH)
+            ruled = true;
     /* --token VALUE: a secret-named option that takes a value (not
      * -pSECRET, whose name a rule already read). */
     if (is_option && !ruled && c->expect == EXPECT_NOTHING &&

@@ -185,8 +185,8 @@ START_TEST(defaults_are_the_documented_rules)
         "names", "headers", "url", "value:-p@sshpass",
         "userinfo:-u@curl", "cookie:-b@curl",
         "positional:0@htpasswd -b,mosquitto_passwd -b",
-        "value:-a@redis-cli,redis-benchmark,memtier_benchmark,keydb-cli,"
-        "valkey-cli",
+        ("value:-a@redis-cli,redis-benchmark,memtier_benchmark,keydb-cli,"
+         "valkey-cli"),
         "keep:--secret@gcloud,docker,podman,buildah,nerdctl",
         "name:sonar.login",
     };
