@@ -494,20 +494,29 @@ void redact_find_slash_option(const char *w, size_t len,
         report(f, w, (size_t)(colon - w) + 1, len);
 }
 
+#define PROGRAM_NAME_SIZE 24
+
+/* Whether name is in a sorted table of program names: looked up for
+ * every command, so searched by bisection. */
+static bool program_listed(const char (*programs)[PROGRAM_NAME_SIZE],
+                           size_t count, const char *name, size_t len)
+{
+    return sorted_find(programs, PROGRAM_NAME_SIZE, count, PROGRAM_NAME_SIZE,
+                       name, len) >= 0;
+}
+
 /* Programs that run the command after their "--": kubectl exec POD --
  * mysql -p... */
 bool redact_runs_after_dashes(const char *name, size_t len)
 {
-    /* Sorted: looked up for every command. */
-    static const char programs[][24] = {
+    static const char programs[][PROGRAM_NAME_SIZE] = {
         "bwrap", "crictl", "distrobox", "firejail", "flatpak-spawn", "incus",
         "k3s", "kubectl", "lxc", "microk8s.kubectl", "minikube", "nsenter",
         "oc", "systemd-nspawn", "toolbox",
     };
 
-    return sorted_find(programs, sizeof(programs[0]),
-                       sizeof(programs) / sizeof(programs[0]),
-                       sizeof(programs[0]), name, len) >= 0;
+    return program_listed(programs, sizeof(programs) / sizeof(programs[0]),
+                          name, len);
 }
 
 /* How many values follow a config key that names a credential: 1 for
@@ -532,8 +541,7 @@ unsigned redact_credential_values(const char *text, size_t len)
 
 bool redact_not_a_login(const char *name, size_t len)
 {
-    /* Sorted: looked up for every command. */
-    static const char programs[][16] = {
+    static const char programs[][PROGRAM_NAME_SIZE] = {
         "atop", "crontab", "docker", "fuser", "gdb", "htop", "iotop",
         "journalctl", "kill", "killall", "loginctl", "lsof", "ltrace",
         "nerdctl", "netstat", "nsenter", "perf", "pgrep", "pidstat", "pkill",
@@ -541,9 +549,8 @@ bool redact_not_a_login(const char *name, size_t len)
         "strace", "systemctl", "top",
     };
 
-    return sorted_find(programs, sizeof(programs[0]),
-                       sizeof(programs) / sizeof(programs[0]),
-                       sizeof(programs[0]), name, len) >= 0;
+    return program_listed(programs, sizeof(programs) / sizeof(programs[0]),
+                          name, len);
 }
 
 bool redact_is_user_option(const char *w, size_t len)
