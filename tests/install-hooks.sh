@@ -124,8 +124,10 @@ ih() {
 expect() {
     [ "$rc" = "$1" ] || no "$2: exit $rc, expected $1; stdout: $out; stderr: $err"
 }
+# A here-string, not printf | grep -q: grep -q exits at the first match,
+# and printf's next write then fails the pipeline under pipefail.
 says() {
-    printf '%s\n%s\n' "$out" "$err" | grep -qF -- "$1" || no "$2: no '$1' in: $out $err"
+    grep -qF -- "$1" <<<"$out"$'\n'"$err" || no "$2: no '$1' in: $out $err"
 }
 content() {  # content EXPECTED WHAT: the file holds exactly EXPECTED
     printf '%s' "$1" >"$state/expected"

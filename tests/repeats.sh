@@ -108,7 +108,7 @@ elif [ $status -ne 0 ]; then
     fail "the journald steps: status $status" "$(cat "$WORK/journald.out")"
 else
     entries=$(journalctl -D "$WORK/journal" -t execlog -o cat EXECLOG_REPEATED=39 2>/dev/null)
-    if printf '%s\n' "$entries" | grep -q '^repeated 39 times in [0-9]* s: .*]: /bin/true repeat-text$'; then
+    if grep -q '^repeated 39 times in [0-9]* s: .*]: /bin/true repeat-text$' <<<"$entries"; then
         ok "journald: the summary has EXECLOG_REPEATED=39"
     else
         fail "journald: no entry with EXECLOG_REPEATED=39" \
