@@ -17,6 +17,11 @@ static bool is_number(const char *s, size_t len)
     return len == 1 || s[0] != '0';
 }
 
+static void put_piece(void *ctx, const char *s, size_t len)
+{
+    textbuf_put(ctx, s, len);
+}
+
 /* Argument i with its secrets as "***", cut at max_arg_length. */
 static void visit_argument(struct exec_event *ev, size_t i, size_t *first,
                            char *scratch, size_t size, field_visitor *visit,
@@ -24,9 +29,8 @@ static void visit_argument(struct exec_event *ev, size_t i, size_t *first,
 {
     const struct redact_masks *m = ev->masks;
     const char *arg = ev->call.argv[i];
-    size_t len = m != NULL && i == m->limit_arg ? m->limit_offset
-                                                : strlen(arg);
-    size_t n = m != NULL ? redact_masks_of(m, i, first) : 0, at = 0;
+    size_t len = redact_argument_length(m, ev->call.argv, i);
+    size_t n = m != NULL ? redact_masks_of(m, i, first) : 0;
     struct field_key key = { .argv_index = i };
     struct textbuf tb;
 
@@ -37,27 +41,18 @@ static void visit_argument(struct exec_event *ev, size_t i, size_t *first,
     }
     textbuf_init(&tb, scratch, size < ev->max_arg_length ? size
                                                          : ev->max_arg_length);
-    for (size_t k = *first; k < *first + n; k++) {
-        const struct redact_mask *mask = &m->mask[k];
-        size_t start = mask->start < len ? mask->start : len;
-
-        textbuf_put(&tb, arg + at, start - at);
-        if (start < len)
-            textbuf_put(&tb, "***", 3);
-        at = mask->end < len ? mask->end : len;
-    }
-    textbuf_put(&tb, arg + at, len - at);
+    redact_pieces(arg, len, &m->mask[*first], n, put_piece, &tb);
     visit(ctx, &key, tb.data, tb.len, false);
 }
 
 /* How many arguments may be shown: those the scan read. */
 static size_t readable(const struct exec_event *ev, size_t argc)
 {
-    const struct redact_masks *m = ev->masks;
+    size_t n = 0;
 
-    if (m == NULL || m->limit_arg >= argc)
-        return argc;
-    return m->limit_arg + (m->limit_offset > 0);
+    while (n < argc && redact_argument_read(ev->masks, n))
+        n++;
+    return n;
 }
 
 size_t fields_visit(struct exec_event *ev, char *scratch, size_t size,

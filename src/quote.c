@@ -370,16 +370,14 @@ void quote_argv(struct textbuf *out, char *const *argv, size_t max_len,
     if (masks == NULL)
         masks = &none;
     for (size_t i = 0; argv[i] != NULL; i++) {
-        bool limit = i == masks->limit_arg, known = i < masks->info_count;
-        size_t len = limit ? masks->limit_offset
-                           : known ? masks->info[i] & ~REDACT_BARE
-                                   : strlen(argv[i]), n;
+        size_t len, n;
 
-        if (i > masks->limit_arg || (limit && len == 0)) {
+        if (!redact_argument_read(masks, i)) {
             /* Not read: counted, never shown. */
             textbuf_lose(out, 1);
             return;
         }
+        len = redact_argument_length(masks, argv, i);
         if (i > 0)
             textbuf_putc(out, ' ');
         /* Inline, the test of the common case: no mask left for it. */
@@ -389,14 +387,15 @@ void quote_argv(struct textbuf *out, char *const *argv, size_t max_len,
             struct word w = { argv[i], len, &masks->mask[first], n };
 
             put_masked_word(out, &w, max_len, i == 0);
-        } else if (known && (masks->info[i] & REDACT_BARE) && i > 0 &&
+        } else if (i < masks->info_count && (masks->info[i] & REDACT_BARE) &&
+                   i > 0 &&
                    len > 0 && len <= max_len) {
             /* The scan saw that it needs no quotes: most arguments. */
             textbuf_put(out, argv[i], len);
         } else {
             put_plain_word(out, argv[i], len, max_len, i == 0);
         }
-        if (limit) {
+        if (i == masks->limit_arg) {
             textbuf_lose(out, 1);
             return;
         }

@@ -94,7 +94,6 @@ static void program_word(struct scan *sc, struct command *c,
     c->options_done = c->shell_command = false;
     c->operands = 0;
     c->qualified = 0;
-    c->sub_known = false;
     c->format_first = len == 6 && memcmp(base, "printf", 6) == 0;
     c->echo = c->format_first || (len == 4 && memcmp(base, "echo", 4) == 0);
     /* Kept for the questions asked only when their case comes up: most
@@ -223,7 +222,7 @@ static bool qualified(const struct scan *sc, const struct command *c,
         return true;
     if (q[0] == '-')
         return (c->qualified >> k) & 1u;
-    return c->sub_known && c->sub_length == e->qualifier_length &&
+    return c->operands > 0 && c->sub_length == e->qualifier_length &&
            memcmp(c->sub, q, e->qualifier_length) == 0;
 }
 
@@ -266,8 +265,7 @@ static void operand(struct scan *sc, struct command *c,
     struct redact_mask range = scan_range_of(sc, w);
 
     c->operands++;
-    if (!c->sub_known) {
-        c->sub_known = true;
+    if (c->operands == 1) {
         c->sub_length = (uint8_t)(w->len < MAX_SUBCOMMAND ? w->len : 0);
         memcpy(c->sub, w->text, c->sub_length);
     }

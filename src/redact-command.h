@@ -19,7 +19,7 @@ struct wrapper;
 struct command {
     uint8_t phase, expect;
     uint16_t expect_rule;
-    bool options_done, shell_command, user_seen, user_option, sub_known;
+    bool options_done, shell_command, user_seen, user_option;
     bool echo, has_echo, has_last, piped_in;
     bool format_first;          /* printf: its first operand is a format */
     bool keep;                  /* the word names no secret: keep rule */
@@ -34,7 +34,8 @@ struct command {
     uint16_t operands, first_entry, entries;
     uint32_t qualified;         /* bit k: entry first_entry + k's option seen */
     uint8_t sub_length, program_length;
-    char sub[MAX_SUBCOMMAND];   /* the first operand: a subcommand */
+    char sub[MAX_SUBCOMMAND];   /* the first operand (once operands > 0):
+                                   a subcommand */
     char program[MAX_PROGRAM];  /* the basename (0 long if longer) */
     struct redact_mask echo_words, last, piped, login_value[2];
 };

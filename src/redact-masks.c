@@ -93,12 +93,34 @@ size_t redact_masks_of(const struct redact_masks *m, size_t arg,
     return n;
 }
 
-size_t redact_shown_length(const struct redact_masks *m, size_t arg,
-                           size_t len)
+bool redact_argument_read(const struct redact_masks *m, size_t arg)
 {
-    if (arg < m->limit_arg)
-        return len;
-    if (arg > m->limit_arg)
-        return 0;
-    return len < m->limit_offset ? len : m->limit_offset;
+    return m == NULL || arg < m->limit_arg ||
+           (arg == m->limit_arg && m->limit_offset > 0);
+}
+
+size_t redact_argument_length(const struct redact_masks *m, char *const *argv,
+                              size_t arg)
+{
+    if (m != NULL && arg == m->limit_arg)
+        return m->limit_offset;
+    if (m != NULL && arg < m->info_count)
+        return m->info[arg] & ~REDACT_BARE;
+    return strlen(argv[arg]);
+}
+
+void redact_pieces(const char *arg, size_t len, const struct redact_mask *mask,
+                   size_t n, redact_piece *piece, void *ctx)
+{
+    size_t at = 0;
+
+    for (size_t k = 0; k < n; k++) {
+        size_t start = mask[k].start < len ? mask[k].start : len;
+
+        piece(ctx, arg + at, start - at);
+        if (start < len)
+            piece(ctx, "***", 3);
+        at = mask[k].end < len ? mask[k].end : len;
+    }
+    piece(ctx, arg + at, len - at);
 }

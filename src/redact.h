@@ -49,9 +49,22 @@ void redact_masks_sort(struct redact_masks *out);
 size_t redact_masks_of(const struct redact_masks *m, size_t arg,
                        size_t *first);
 
-/* How many bytes of argv[arg] (of length len) may be shown: len, less
- * when the scan stopped inside it, 0 past it. */
-size_t redact_shown_length(const struct redact_masks *m, size_t arg,
-                           size_t len);
+/* Whether the scan read argv[arg] (any of it): only what it read may be
+ * shown.  m NULL: no scan, all of argv. */
+bool redact_argument_read(const struct redact_masks *m, size_t arg);
+
+/* The bytes of argv[arg] that may be shown, arg read: its length, less
+ * when the scan stopped inside it (from the scan's notes when it kept
+ * them, so that the argument is not read again). */
+size_t redact_argument_length(const struct redact_masks *m, char *const *argv,
+                              size_t arg);
+
+/* Receives one piece of an argument as shown. */
+typedef void redact_piece(void *ctx, const char *s, size_t len);
+
+/* arg[0..len) as shown: the bytes around the n masks, each mask as
+ * "***", piece by piece (to a buffer, to a hash). */
+void redact_pieces(const char *arg, size_t len, const struct redact_mask *mask,
+                   size_t n, redact_piece *piece, void *ctx);
 
 #endif

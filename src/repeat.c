@@ -68,6 +68,13 @@ static uint64_t mix(uint64_t h, const char *s, size_t n)
     return h;
 }
 
+static void mix_piece(void *ctx, const char *s, size_t len)
+{
+    uint64_t *h = ctx;
+
+    *h = mix(*h, s, len);
+}
+
 static uint64_t mix_number(uint64_t h, uint64_t v)
 {
     return mix(h, (const char *)&v, sizeof(v));
@@ -88,17 +95,12 @@ static uint64_t identity_of(struct exec_event *ev)
         h = mix_number(h, (uint64_t)ev->call.fd);
     /* As far as the scan read: the same line is the same command. */
     for (size_t i = 0, first = 0; argv != NULL && argv[i] != NULL &&
-                                  (m == NULL || i <= m->limit_arg); i++) {
-        size_t len = m != NULL && i == m->limit_arg ? m->limit_offset
-                                                    : strlen(argv[i]);
-        size_t n = m != NULL ? redact_masks_of(m, i, &first) : 0, at = 0;
+                                  redact_argument_read(m, i); i++) {
+        size_t n = m != NULL ? redact_masks_of(m, i, &first) : 0;
 
-        for (size_t k = first; k < first + n; k++) {
-            h = mix(h, argv[i] + at, m->mask[k].start - at);
-            h = mix(h, "***", 3);
-            at = m->mask[k].end < len ? m->mask[k].end : len;
-        }
-        h = mix(h, argv[i] + at, len - at + 1);
+        redact_pieces(argv[i], redact_argument_length(m, argv, i),
+                      n > 0 ? &m->mask[first] : NULL, n, mix_piece, &h);
+        h = mix(h, "", 1);
     }
     return h;
 }
